@@ -1,0 +1,36 @@
+package io.ddb2delta.change;
+
+import java.util.Objects;
+
+/**
+ * Where a record sits in its source, precise enough to find it again.
+ *
+ * <ul>
+ *   <li>export: {@code stream} is the export id, {@code partition} the data file key, {@code offset} the
+ *       1-based line number;
+ *   <li>kinesis: the stream name, the shard id and the sequence number;
+ *   <li>dynamodb-streams: the stream ARN, the shard id and the sequence number.
+ * </ul>
+ */
+public record SourcePosition(SourceKind kind, String stream, String partition, String offset) {
+  public SourcePosition {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(stream, "stream");
+    Objects.requireNonNull(partition, "partition");
+    Objects.requireNonNull(offset, "offset");
+  }
+
+  public static SourcePosition exportLine(String exportId, String dataFileKey, long lineNumber) {
+    return new SourcePosition(SourceKind.EXPORT, exportId, dataFileKey, Long.toString(lineNumber));
+  }
+
+  /** The form stored in {@code source_position} columns and shown in errors. */
+  @Override
+  public String toString() {
+    return switch (kind) {
+      case EXPORT -> "export " + stream + " file " + partition + " line " + offset;
+      case KINESIS -> "kinesis " + stream + " shard " + partition + " sequence " + offset;
+      case DYNAMODB_STREAMS -> "stream " + stream + " shard " + partition + " sequence " + offset;
+    };
+  }
+}
