@@ -11,9 +11,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * The one envelope for every change, whatever its source: an export row, a Kinesis record or a
  * DynamoDB Streams record.
  *
- * <p>Guarantees: the keys are present and non-empty; an image that is absent is {@code null}, never an
- * empty map; the maps are unmodifiable. A {@link Op#REMOVE} has no new image; a {@link Op#SNAPSHOT} or
- * {@link Op#INSERT} has no old image.
+ * <p>Guarantees: the keys are present and non-empty; an image that is absent is {@code null}, never
+ * an empty map; the maps are unmodifiable. A {@link Op#REMOVE} has no new image; a {@link
+ * Op#SNAPSHOT} or {@link Op#INSERT} has no old image.
  */
 public record ChangeRecord(
     String tableName,
@@ -43,7 +43,9 @@ public record ChangeRecord(
     return position.kind();
   }
 
-  /** The image that describes the item: the new one, or for a REMOVE the old one (or just the keys). */
+  /**
+   * The image that describes the item: the new one, or for a REMOVE the old one (or just the keys).
+   */
   public Map<String, DynamoValue> currentOrLastImage() {
     if (newImage != null) {
       return newImage;
@@ -58,7 +60,8 @@ public record ChangeRecord(
   }
 
   /** Marks a map already copied, so that records built from records do not copy again. */
-  private static final class UnmodifiableOrdered extends java.util.AbstractMap<String, DynamoValue> {
+  private static final class UnmodifiableOrdered
+      extends java.util.AbstractMap<String, DynamoValue> {
     private final Map<String, DynamoValue> delegate;
 
     UnmodifiableOrdered(Map<String, DynamoValue> delegate) {

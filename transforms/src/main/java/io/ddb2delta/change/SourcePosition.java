@@ -6,8 +6,8 @@ import java.util.Objects;
  * Where a record sits in its source, precise enough to find it again.
  *
  * <ul>
- *   <li>export: {@code stream} is the export id, {@code partition} the data file key, {@code offset} the
- *       1-based line number;
+ *   <li>export: {@code stream} is the export id, {@code partition} the data file key, {@code
+ *       offset} the 1-based line number;
  *   <li>kinesis: the stream name, the shard id and the sequence number;
  *   <li>dynamodb-streams: the stream ARN, the shard id and the sequence number.
  * </ul>

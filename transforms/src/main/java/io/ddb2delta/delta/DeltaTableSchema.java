@@ -30,7 +30,8 @@ public record DeltaTableSchema(List<DeltaColumn> columns, List<String> partition
         throw new IllegalArgumentException("partition column \"" + p + "\" is not a column");
       }
       if (!(columns.get(i).type() instanceof DeltaType.Primitive)) {
-        throw new IllegalArgumentException("partition column \"" + p + "\" must be a primitive type");
+        throw new IllegalArgumentException(
+            "partition column \"" + p + "\" must be a primitive type");
       }
     }
   }

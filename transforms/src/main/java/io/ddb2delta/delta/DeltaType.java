@@ -10,9 +10,9 @@ import java.util.Objects;
  *
  * <p>Row values handed to the sink use these Java types: string {@link String}; long {@link Long};
  * int {@link Integer}; double {@link Double}; boolean {@link Boolean}; binary {@code byte[]};
- * decimal(p,s) {@link java.math.BigDecimal} with scale exactly s; timestamp {@link Long} microseconds
- * since the epoch in UTC; date {@link Integer} days since the epoch; array {@link java.util.List};
- * map {@link java.util.Map}.
+ * decimal(p,s) {@link java.math.BigDecimal} with scale exactly s; timestamp {@link Long}
+ * microseconds since the epoch in UTC; date {@link Integer} days since the epoch; array {@link
+ * java.util.List}; map {@link java.util.Map}.
  */
 public sealed interface DeltaType extends Serializable {
 
@@ -51,7 +51,11 @@ public sealed interface DeltaType extends Serializable {
     public Decimal {
       if (precision < 1 || precision > 38 || scale < 0 || scale > precision) {
         throw new IllegalArgumentException(
-            "decimal(" + precision + "," + scale + ") is not valid: need 1 <= p <= 38, 0 <= s <= p");
+            "decimal("
+                + precision
+                + ","
+                + scale
+                + ") is not valid: need 1 <= p <= 38, 0 <= s <= p");
       }
     }
 

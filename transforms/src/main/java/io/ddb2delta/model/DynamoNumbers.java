@@ -3,8 +3,8 @@ package io.ddb2delta.model;
 import java.math.BigDecimal;
 
 /**
- * DynamoDB's number rules: at most 38 significant digits, and a magnitude of zero or from 1E-130 up to
- * but not including 1E+126.
+ * DynamoDB's number rules: at most 38 significant digits, and a magnitude of zero or from 1E-130 up
+ * to but not including 1E+126.
  */
 public final class DynamoNumbers {
   public static final int MAX_PRECISION = 38;
@@ -39,7 +39,8 @@ public final class DynamoNumbers {
               + " significant digits; DynamoDB allows at most 38");
     }
     BigDecimal magnitude = normalized.abs();
-    if (magnitude.compareTo(MIN_MAGNITUDE) < 0 || magnitude.compareTo(MAX_MAGNITUDE_EXCLUSIVE) >= 0) {
+    if (magnitude.compareTo(MIN_MAGNITUDE) < 0
+        || magnitude.compareTo(MAX_MAGNITUDE_EXCLUSIVE) >= 0) {
       throw new InvalidValueException(
           "N value \""
               + abbreviate(text)

@@ -15,11 +15,11 @@ import java.util.Set;
 /**
  * One DynamoDB attribute value, exactly as DynamoDB defines it.
  *
- * <p>Guarantees: all ten types are distinct (a set is never a list, {@link Null} is a value and not an
- * absent attribute); numbers keep their decimal text and are validated against DynamoDB's limits;
- * binaries are held as bytes; sets are non-empty with unique members; every instance is immutable and
- * compares by value (sets and maps regardless of member order). Maps and sets keep the order they were
- * built in, so an encoder writes them back as it read them.
+ * <p>Guarantees: all ten types are distinct (a set is never a list, {@link Null} is a value and not
+ * an absent attribute); numbers keep their decimal text and are validated against DynamoDB's
+ * limits; binaries are held as bytes; sets are non-empty with unique members; every instance is
+ * immutable and compares by value (sets and maps regardless of member order). Maps and sets keep
+ * the order they were built in, so an encoder writes them back as it read them.
  */
 public sealed interface DynamoValue {
 
@@ -44,7 +44,10 @@ public sealed interface DynamoValue {
       Objects.requireNonNull(decimal, "N decimal");
     }
 
-    /** Parses and validates a DynamoDB number; throws {@link InvalidValueException} if it is not one. */
+    /**
+     * Parses and validates a DynamoDB number; throws {@link InvalidValueException} if it is not
+     * one.
+     */
     public static N of(String text) {
       return new N(text, DynamoNumbers.parse(text));
     }
@@ -230,7 +233,8 @@ public sealed interface DynamoValue {
 
   private static <T> Set<T> uniqueMembers(String tag, Set<T> members) {
     if (members.isEmpty()) {
-      throw new InvalidValueException(tag + " set is empty; DynamoDB sets have at least one member");
+      throw new InvalidValueException(
+          tag + " set is empty; DynamoDB sets have at least one member");
     }
     return Collections.unmodifiableSet(new LinkedHashSet<>(members));
   }
