@@ -1,0 +1,30 @@
+package io.ddb2delta.change;
+
+/**
+ * A source record that cannot become a {@link ChangeRecord}. {@link #errorClass()} is a stable
+ * category (for example {@code MALFORMED_JSON}, {@code INVALID_VALUE}, {@code MISSING_KEY}); the
+ * message says what is wrong.
+ */
+public class DecodeException extends RuntimeException {
+  public static final String MALFORMED_JSON = "MALFORMED_JSON";
+  public static final String MALFORMED_ION = "MALFORMED_ION";
+  public static final String INVALID_VALUE = "INVALID_VALUE";
+  public static final String INVALID_SHAPE = "INVALID_SHAPE";
+  public static final String MISSING_KEY = "MISSING_KEY";
+
+  private final String errorClass;
+
+  public DecodeException(String errorClass, String message) {
+    super(message);
+    this.errorClass = errorClass;
+  }
+
+  public DecodeException(String errorClass, String message, Throwable cause) {
+    super(message, cause);
+    this.errorClass = errorClass;
+  }
+
+  public String errorClass() {
+    return errorClass;
+  }
+}

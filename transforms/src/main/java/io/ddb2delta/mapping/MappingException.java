@@ -1,0 +1,15 @@
+package io.ddb2delta.mapping;
+
+/** A record that cannot be typed into its silver row. The message names the column and the reason. */
+public class MappingException extends RuntimeException {
+  private final String column;
+
+  public MappingException(String column, String reason) {
+    super("column " + column + ": " + reason);
+    this.column = column;
+  }
+
+  public String column() {
+    return column;
+  }
+}

@@ -1,0 +1,98 @@
+package io.ddb2delta.mapping;
+
+import io.ddb2delta.change.ChangeRecord;
+import io.ddb2delta.delta.DeltaTableSchema;
+import io.ddb2delta.model.DynamoJson;
+import io.ddb2delta.model.DynamoValue;
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Types a change record into one silver row, following a {@link TableMapping}.
+ *
+ * <p>Guarantees: the row has one value per silver column, in schema order; every attribute not
+ * mapped as a whole lands in {@code _attributes} as DynamoDB JSON, so nothing is lost; a value that
+ * cannot be typed throws {@link MappingException} naming the column, never a silent null. A REMOVE is
+ * typed from its old image, or from its keys when there is none.
+ */
+public final class SilverMapper implements Serializable {
+  private final TableMapping mapping;
+  private final DeltaTableSchema schema;
+  private final List<ColumnMapping> columns;
+  private final Set<String> mappedTopLevel;
+
+  public SilverMapper(TableMapping mapping) {
+    this.mapping = mapping;
+    this.schema = mapping.silverSchema();
+    this.columns = mapping.columns();
+    this.mappedTopLevel = mapping.mappedTopLevelAttributes();
+  }
+
+  public TableMapping mapping() {
+    return mapping;
+  }
+
+  public DeltaTableSchema schema() {
+    return schema;
+  }
+
+  public Object[] map(ChangeRecord record, long processingMicros) {
+    Map<String, DynamoValue> image = record.currentOrLastImage();
+    Object[] row = new Object[columns.size() + 1];
+    for (int i = 0; i < columns.size(); i++) {
+      row[i] = value(columns.get(i), record, image, processingMicros);
+    }
+    row[columns.size()] = unmappedAttributes(image);
+    return row;
+  }
+
+  private static Object value(
+      ColumnMapping column,
+      ChangeRecord record,
+      Map<String, DynamoValue> image,
+      long processingMicros) {
+    if (column.meta() != null) {
+      return switch (column.meta()) {
+        case EVENT_TYPE -> record.op().name();
+        case EVENT_TIMESTAMP -> record.eventTimeMicros();
+        case PROCESSING_TIMESTAMP -> processingMicros;
+        case EVENT_ID -> record.eventId();
+        case SOURCE -> record.source().label();
+        case SOURCE_POSITION -> record.position().toString();
+        case TABLE_NAME -> record.tableName();
+      };
+    }
+    DynamoValue v = column.attribute().resolve(image);
+    if (v == null || v instanceof DynamoValue.Null) {
+      if (column.required()) {
+        throw new MappingException(
+            column.name(),
+            (v == null ? "attribute " : "attribute is NULL: ")
+                + column.attribute()
+                + (v == null ? " is missing" : "")
+                + " but the column is required");
+      }
+      return null;
+    }
+    return ValueConverter.convert(column.name(), v, column.type(), column.timestampFormat());
+  }
+
+  private String unmappedAttributes(Map<String, DynamoValue> image) {
+    if (mappedTopLevel.isEmpty()) {
+      return DynamoJson.writeItem(image);
+    }
+    Map<String, DynamoValue> rest = null;
+    for (Map.Entry<String, DynamoValue> e : image.entrySet()) {
+      if (!mappedTopLevel.contains(e.getKey())) {
+        if (rest == null) {
+          rest = new LinkedHashMap<>();
+        }
+        rest.put(e.getKey(), e.getValue());
+      }
+    }
+    return rest == null ? "{}" : DynamoJson.writeItem(rest);
+  }
+}
