@@ -53,7 +53,7 @@ public sealed interface DynamoValue {
     }
 
     public static N of(BigDecimal value) {
-      DynamoNumbers.validate(value, value.toPlainString());
+      DynamoNumbers.validate(value, value.toString());
       return new N(DynamoNumbers.canonicalText(value), value);
     }
 
