@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +74,7 @@ public final class DeltaFileWriter implements AutoCloseable {
   private final AvroMapping.Converter[] converters;
   private final GenericData.Record record;
   private final Object[] dataValues;
-  private final Map<List<Object>, OpenFile> open = new HashMap<>();
+  private final Map<List<Object>, OpenFile> open = new LinkedHashMap<>();
   private final List<DataFile> finished = new ArrayList<>();
   private final List<String> finishedLocations = new ArrayList<>();
   private Object[] lastPartitionValues;
