@@ -1,0 +1,450 @@
+package io.ddb2delta.delta;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.delta.standalone.DeltaLog;
+import io.delta.standalone.Operation;
+import io.delta.standalone.OptimisticTransaction;
+import io.delta.standalone.Snapshot;
+import io.delta.standalone.VersionLog;
+import io.delta.standalone.actions.Action;
+import io.delta.standalone.actions.AddFile;
+import io.delta.standalone.actions.CommitInfo;
+import io.delta.standalone.actions.Metadata;
+import io.delta.standalone.actions.Protocol;
+import io.delta.standalone.actions.SetTransaction;
+import io.delta.standalone.exceptions.DeltaConcurrentModificationException;
+import io.delta.standalone.internal.SnapshotImpl;
+import io.delta.standalone.types.ArrayType;
+import io.delta.standalone.types.BinaryType;
+import io.delta.standalone.types.BooleanType;
+import io.delta.standalone.types.DataType;
+import io.delta.standalone.types.DateType;
+import io.delta.standalone.types.DecimalType;
+import io.delta.standalone.types.DoubleType;
+import io.delta.standalone.types.IntegerType;
+import io.delta.standalone.types.LongType;
+import io.delta.standalone.types.MapType;
+import io.delta.standalone.types.StringType;
+import io.delta.standalone.types.StructField;
+import io.delta.standalone.types.StructType;
+import io.delta.standalone.types.TimestampType;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * One Delta table, read and committed through delta-standalone. This is the only class that uses
+ * delta-standalone, so moving to Delta Kernel changes this file alone.
+ *
+ * <p>Guarantees: ddb2delta only writes tables at protocol (1,2), which every Databricks runtime
+ * reads; a table that needs a newer protocol fails with a {@link DeltaTableException} before
+ * anything is written. {@link #commit} is idempotent per (appId, version): the data files and the
+ * transaction id go into one atomic commit, and a version at or below the table's recorded version
+ * for the appId commits nothing.
+ *
+ * <p>Not thread-safe; one committer per table is the intended use.
+ */
+public final class DeltaTable {
+
+  /** The commit operations a ddb2delta commit may record. */
+  public static final String WRITE = "WRITE";
+
+  public static final String STREAMING_UPDATE = "STREAMING UPDATE";
+
+  private static final int READER_VERSION = 1;
+  private static final int WRITER_VERSION = 2;
+  private static final Pattern PROTOCOL_IN_MESSAGE = Pattern.compile("\\((\\d+),(\\d+)\\)");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String ENGINE_INFO = "ddb2delta/" + projectVersion();
+
+  private final String path;
+  private final Configuration conf;
+  private DeltaLog log;
+
+  private DeltaTable(String path, Configuration conf) {
+    this.path = path;
+    this.conf = conf;
+  }
+
+  /** The table at a local path, a {@code file:} URI or a Hadoop URI such as {@code s3a://}. */
+  public static DeltaTable forPath(String tableRoot) {
+    return forPath(tableRoot, new Configuration());
+  }
+
+  public static DeltaTable forPath(String tableRoot, Configuration conf) {
+    Objects.requireNonNull(tableRoot, "tableRoot");
+    boolean hasScheme = tableRoot.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
+    String uri = hasScheme ? tableRoot : new File(tableRoot).getAbsoluteFile().toURI().toString();
+    return new DeltaTable(uri, Objects.requireNonNull(conf, "conf"));
+  }
+
+  /** The table root as a URI. */
+  public String path() {
+    return path;
+  }
+
+  public boolean exists() {
+    return version() >= 0;
+  }
+
+  /** The latest committed version, or -1 when there is no table. */
+  public long version() {
+    return snapshot().getVersion();
+  }
+
+  /**
+   * Creates the table at protocol (1,2) unless it exists. An existing table must be writable
+   * ({@link #checkWritable}) and have exactly this schema and these partition columns, except that
+   * a column the table allows to be null may be required here.
+   *
+   * @param properties table properties, e.g. {@code delta.checkpointInterval}
+   */
+  public void createIfAbsent(String name, DeltaTableSchema schema, Map<String, String> properties) {
+    Snapshot current = snapshot();
+    if (current.getVersion() >= 0) {
+      checkExisting(current, schema);
+      return;
+    }
+    Metadata metadata =
+        Metadata.builder()
+            .name(name)
+            .schema(structType(schema))
+            .partitionColumns(schema.partitionColumns())
+            .configuration(new LinkedHashMap<>(properties))
+            .createdTime(System.currentTimeMillis())
+            .build();
+    try {
+      guarded(
+          () -> {
+            OptimisticTransaction txn = log.startTransaction();
+            txn.updateMetadata(metadata);
+            return txn.commit(
+                List.of(new Protocol(READER_VERSION, WRITER_VERSION)),
+                new Operation(Operation.Name.CREATE_TABLE),
+                ENGINE_INFO);
+          });
+    } catch (DeltaConcurrentModificationException e) {
+      // Another committer created it first; theirs must match ours.
+      checkExisting(snapshot(), schema);
+    }
+  }
+
+  private void checkExisting(Snapshot snapshot, DeltaTableSchema schema) {
+    checkWritable(snapshot);
+    List<String> problems = schemaDifferences(snapshot.getMetadata(), schema);
+    if (!problems.isEmpty()) {
+      throw new DeltaTableException(
+          "table "
+              + path
+              + " exists with a different schema than ddb2delta's mapping: "
+              + String.join("; ", problems)
+              + ". Point --deltaRoot at a new location, or change the mapping to match.");
+    }
+  }
+
+  /** Fails fast when the table's protocol needs more than ddb2delta writes. */
+  public void checkWritable() {
+    checkWritable(snapshot());
+  }
+
+  private void checkWritable(Snapshot snapshot) {
+    // delta-standalone's Snapshot interface hides the protocol; its implementation, frozen with
+    // the project's last release, exposes it.
+    if (snapshot instanceof SnapshotImpl impl && snapshot.getVersion() >= 0) {
+      Protocol p = impl.protocol();
+      if (p.getMinReaderVersion() > READER_VERSION || p.getMinWriterVersion() > WRITER_VERSION) {
+        throw unsupportedProtocol(p.getMinReaderVersion(), p.getMinWriterVersion(), null);
+      }
+    }
+  }
+
+  private DeltaTableException unsupportedProtocol(int reader, int writer, Throwable cause) {
+    String protocol = reader < 0 ? "a newer protocol" : "(" + reader + "," + writer + ")";
+    return new DeltaTableException(
+        "table "
+            + path
+            + " uses Delta protocol "
+            + protocol
+            + ", which needs table features (such as deletion vectors, which Databricks enables"
+            + " by default) that ddb2delta cannot write; ddb2delta writes protocol (1,2) tables"
+            + " it creates itself; point --deltaRoot at a new location or drop the table so"
+            + " ddb2delta can create it",
+        cause);
+  }
+
+  /** The last version committed for appId, or -1. */
+  public long txnVersion(String appId) {
+    snapshot();
+    return guarded(() -> log.startTransaction().txnVersion(appId));
+  }
+
+  /**
+   * Commits the files and the transaction (appId, version) atomically, unless the table already
+   * holds a version at or above {@code version} for appId, in which case nothing is written (as
+   * when a batch is retried during recovery). An empty file list still commits, so that progress
+   * and tags are recorded.
+   *
+   * @param operation {@link #WRITE} or {@link #STREAMING_UPDATE}
+   * @param tags stored as the commit's operation parameters (e.g. source positions); read them back
+   *     with {@link #lastCommitTags}
+   */
+  public CommitResult commit(
+      String appId,
+      long version,
+      List<DataFile> files,
+      String operation,
+      Map<String, String> tags) {
+    Objects.requireNonNull(appId, "appId");
+    Operation.Name name = operationName(operation);
+    Snapshot current = snapshot();
+    if (current.getVersion() < 0) {
+      throw new DeltaTableException("table " + path + " does not exist; create it first");
+    }
+    checkWritable(current);
+    return guarded(
+        () -> {
+          OptimisticTransaction txn = log.startTransaction();
+          if (txn.txnVersion(appId) >= version) {
+            return CommitResult.alreadyCommitted(txn.readVersion());
+          }
+          List<Action> actions = new ArrayList<>(files.size() + 1);
+          long records = 0;
+          long bytes = 0;
+          for (DataFile f : files) {
+            actions.add(
+                AddFile.builder(
+                        f.path(),
+                        f.partitionValues(),
+                        f.sizeBytes(),
+                        f.modificationTimeMillis(),
+                        true)
+                    .stats(f.statsJson())
+                    .build());
+            records += f.numRecords();
+            bytes += f.sizeBytes();
+          }
+          long now = System.currentTimeMillis();
+          actions.add(new SetTransaction(appId, version, Optional.of(now)));
+          Map<String, String> metrics = new LinkedHashMap<>();
+          metrics.put(Operation.Metrics.numFiles, Integer.toString(files.size()));
+          metrics.put(Operation.Metrics.numOutputRows, Long.toString(records));
+          metrics.put(Operation.Metrics.numOutputBytes, Long.toString(bytes));
+          long committed =
+              txn.commit(
+                      actions, new Operation(name, new LinkedHashMap<>(tags), metrics), ENGINE_INFO)
+                  .getVersion();
+          return CommitResult.newVersion(committed, files.size(), records);
+        });
+  }
+
+  private static Operation.Name operationName(String operation) {
+    if (WRITE.equals(operation)) {
+      return Operation.Name.WRITE;
+    }
+    if (STREAMING_UPDATE.equals(operation)) {
+      return Operation.Name.STREAMING_UPDATE;
+    }
+    throw new IllegalArgumentException(
+        "operation must be \"" + WRITE + "\" or \"" + STREAMING_UPDATE + "\", got " + operation);
+  }
+
+  /** The sum of {@code numRecords} over the stats of the current version's data files. */
+  public long numRecords() {
+    long total = 0;
+    for (AddFile f : snapshot().getAllFiles()) {
+      if (f.getStats() == null) {
+        throw new DeltaTableException(
+            "data file " + f.getPath() + " in " + path + " has no stats, so no record count");
+      }
+      try {
+        JsonNode n = JSON.readTree(f.getStats()).get("numRecords");
+        if (n == null || !n.canConvertToLong()) {
+          throw new DeltaTableException("stats of " + f.getPath() + " have no numRecords");
+        }
+        total += n.longValue();
+      } catch (IOException e) {
+        throw new DeltaTableException("stats of " + f.getPath() + " are not JSON", e);
+      }
+    }
+    return total;
+  }
+
+  /**
+   * The tags of the newest commit that recorded a transaction for appId, searching back from the
+   * latest version while the log still holds the commit files; empty when none is found.
+   */
+  public Optional<Map<String, String>> lastCommitTags(String appId) {
+    long latest = version();
+    for (long v = latest; v >= 0; v--) {
+      long version = v;
+      Optional<List<Action>> actions =
+          guarded(
+              () -> {
+                Iterator<VersionLog> changes = log.getChanges(version, false);
+                if (!changes.hasNext()) {
+                  return Optional.empty();
+                }
+                VersionLog first = changes.next();
+                return first.getVersion() == version
+                    ? Optional.of(first.getActions())
+                    : Optional.empty();
+              });
+      if (actions.isEmpty()) {
+        return Optional.empty();
+      }
+      boolean ours =
+          actions.get().stream()
+              .anyMatch(a -> a instanceof SetTransaction t && t.getAppId().equals(appId));
+      if (ours) {
+        return actions.get().stream()
+            .filter(a -> a instanceof CommitInfo)
+            .map(a -> Map.copyOf(((CommitInfo) a).getOperationParameters()))
+            .findFirst();
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Snapshot snapshot() {
+    return guarded(
+        () -> {
+          if (log == null) {
+            log = DeltaLog.forTable(conf, path);
+            return log.snapshot();
+          }
+          return log.update();
+        });
+  }
+
+  /** Runs a delta-standalone call, turning its too-new-protocol error into ours. */
+  private <T> T guarded(Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      if (!e.getClass().getSimpleName().equals("InvalidProtocolVersionException")) {
+        throw e;
+      }
+      Matcher m = PROTOCOL_IN_MESSAGE.matcher(String.valueOf(e.getMessage()));
+      if (m.find()) {
+        throw unsupportedProtocol(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), e);
+      }
+      throw unsupportedProtocol(-1, -1, e);
+    }
+  }
+
+  static StructType structType(DeltaTableSchema schema) {
+    StructField[] fields = new StructField[schema.columns().size()];
+    for (int i = 0; i < fields.length; i++) {
+      DeltaColumn c = schema.columns().get(i);
+      fields[i] = new StructField(c.name(), dataType(c.type()), c.nullable());
+    }
+    return new StructType(fields);
+  }
+
+  static DataType dataType(DeltaType type) {
+    if (type instanceof DeltaType.Decimal d) {
+      return new DecimalType(d.precision(), d.scale());
+    }
+    if (type instanceof DeltaType.Array a) {
+      // DynamoDB lists may hold NULL, and the Parquet files allow null elements.
+      return new ArrayType(dataType(a.element()), true);
+    }
+    if (type instanceof DeltaType.MapType m) {
+      return new MapType(dataType(m.key()), dataType(m.value()), true);
+    }
+    switch (((DeltaType.Primitive) type).kind()) {
+      case STRING:
+        return new StringType();
+      case LONG:
+        return new LongType();
+      case INT:
+        return new IntegerType();
+      case DOUBLE:
+        return new DoubleType();
+      case BOOLEAN:
+        return new BooleanType();
+      case BINARY:
+        return new BinaryType();
+      case DATE:
+        return new DateType();
+      case TIMESTAMP:
+        return new TimestampType();
+      default:
+        throw new IllegalArgumentException("no Delta type for " + type.sql());
+    }
+  }
+
+  private static List<String> schemaDifferences(Metadata table, DeltaTableSchema expected) {
+    List<String> problems = new ArrayList<>();
+    StructType actual = table.getSchema();
+    for (DeltaColumn c : expected.columns()) {
+      StructField f = actual.length() == 0 ? null : findField(actual, c.name());
+      if (f == null) {
+        problems.add("column \"" + c.name() + "\" (" + c.type().sql() + ") is missing");
+        continue;
+      }
+      DataType want = dataType(c.type());
+      if (!f.getDataType().equals(want)) {
+        problems.add(
+            "column \""
+                + c.name()
+                + "\" is "
+                + f.getDataType().getSimpleString()
+                + " in the table but "
+                + want.getSimpleString()
+                + " in the mapping");
+      } else if (!f.isNullable() && c.nullable()) {
+        problems.add(
+            "column \"" + c.name() + "\" is NOT NULL in the table but nullable in the mapping");
+      }
+    }
+    for (StructField f : actual.getFields()) {
+      if (expected.indexOf(f.getName()) < 0) {
+        problems.add("the table has column \"" + f.getName() + "\" that the mapping lacks");
+      }
+    }
+    if (!table.getPartitionColumns().equals(expected.partitionColumns())) {
+      problems.add(
+          "the table is partitioned by "
+              + table.getPartitionColumns()
+              + " but the mapping by "
+              + expected.partitionColumns());
+    }
+    return problems;
+  }
+
+  private static StructField findField(StructType struct, String name) {
+    for (StructField f : struct.getFields()) {
+      if (f.getName().equals(name)) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  private static String projectVersion() {
+    try (InputStream in = DeltaTable.class.getResourceAsStream("ddb2delta.properties")) {
+      Properties p = new Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      return p.getProperty("version", "dev");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
