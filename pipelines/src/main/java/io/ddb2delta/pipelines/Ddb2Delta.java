@@ -28,10 +28,10 @@ import org.joda.time.Duration;
  * The ddb2delta job: {@code main} parses options and calls {@link #run}, which builds and runs the
  * graph and returns what it did.
  *
- * <p>Stages of an export load: read the manifests; create or check the Delta tables (a table it cannot
- * write fails here, before any data is read); spread the data files over workers, which decode, type
- * and write Parquet for bronze, silver and quarantine; reconcile every file's counts against the
- * manifest; commit each table once with the export's transaction id.
+ * <p>Stages of an export load: read the manifests; create or check the Delta tables (a table it
+ * cannot write fails here, before any data is read); spread the data files over workers, which
+ * decode, type and write Parquet for bronze, silver and quarantine; reconcile every file's counts
+ * against the manifest; commit each table once with the export's transaction id.
  */
 public final class Ddb2Delta {
 
@@ -51,8 +51,8 @@ public final class Ddb2Delta {
   }
 
   /**
-   * Parses arguments. On the DirectRunner the immutability and encodability checks cost about 3x, so
-   * real runs turn them off unless asked; tests keep them on by building options themselves.
+   * Parses arguments. On the DirectRunner the immutability and encodability checks cost about 3x,
+   * so real runs turn them off unless asked; tests keep them on by building options themselves.
    */
   public static Ddb2DeltaOptions parse(String[] args) {
     PipelineOptionsFactory.register(Ddb2DeltaOptions.class);
@@ -129,8 +129,7 @@ public final class Ddb2Delta {
     }
     Map<String, Long> added = new LinkedHashMap<>();
     for (String table : targets.schemas().keySet()) {
-      added.put(
-          table, DeltaTable.forPath(targets.pathOf(table)).numRecords() - before.get(table));
+      added.put(table, DeltaTable.forPath(targets.pathOf(table)).numRecords() - before.get(table));
     }
     return new RunSummary(
         description,
@@ -141,7 +140,7 @@ public final class Ddb2Delta {
         (System.nanoTime() - wallStart) / 1e9,
         // The whole process's user+sys time, start-up and JIT included: the unit benchmarks report.
         processCpuNanos() / 1e9,
-        RunSummary.peakRssBytes());
+        RunSummary.readPeakRssBytes());
   }
 
   private static void runWithProgress(Pipeline pipeline, Ddb2DeltaOptions options, long expected) {
@@ -186,7 +185,7 @@ public final class Ddb2Delta {
         total += c.getAttempted();
       }
       return total;
-    } catch (RuntimeException | UnsupportedOperationException e) {
+    } catch (RuntimeException e) {
       return -1;
     }
   }

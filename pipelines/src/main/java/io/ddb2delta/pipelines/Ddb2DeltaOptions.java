@@ -6,8 +6,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
  * The options of a ddb2delta run. AWS settings ({@code --awsRegion}, {@code --endpoint}, {@code
- * --awsCredentialsProvider}, {@code --s3ClientFactoryClass}) come from Beam's AWS options, which are
- * registered alongside.
+ * --awsCredentialsProvider}, {@code --s3ClientFactoryClass}) come from Beam's AWS options, which
+ * are registered alongside.
  */
 public interface Ddb2DeltaOptions extends PipelineOptions {
 

@@ -30,12 +30,15 @@ public record RunSummary(
     StringBuilder out = new StringBuilder();
     out.append(description).append('\n');
     if (alreadyLoaded) {
-      out.append("  already loaded: every table records this load's transaction; nothing written\n");
+      out.append(
+          "  already loaded: every table records this load's transaction; nothing written\n");
     }
     for (Map.Entry<String, Long> e : rowsAdded.entrySet()) {
       out.append(String.format(Locale.ROOT, "  %-24s +%,d rows%n", e.getKey(), e.getValue()));
     }
-    out.append(String.format(Locale.ROOT, "  records read %,d, quarantined %,d%n", recordsRead, quarantined()));
+    out.append(
+        String.format(
+            Locale.ROOT, "  records read %,d, quarantined %,d%n", recordsRead, quarantined()));
     if (wallSeconds > 0) {
       out.append(
           String.format(
@@ -77,9 +80,10 @@ public record RunSummary(
   }
 
   /** The process's peak resident set size (Linux VmHWM), or -1 where it cannot be read. */
-  public static long peakRssBytes() {
+  public static long readPeakRssBytes() {
     try {
-      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+      for (String line :
+          java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
         if (line.startsWith("VmHWM:")) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
         }

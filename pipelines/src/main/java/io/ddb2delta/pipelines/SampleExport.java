@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The sample export that ships inside ddb2delta (a few thousand orders in AWS's real layout), which a
- * run without arguments loads. From a jar it is copied to a temporary folder first, since the export
- * reader reads files.
+ * The sample export that ships inside ddb2delta (a few thousand orders in AWS's real layout), which
+ * a run without arguments loads. From a jar it is copied to a temporary folder first, since the
+ * export reader reads files.
  */
 final class SampleExport {
   static final String RESOURCE = "sample-export";

@@ -10,8 +10,8 @@ package io.ddb2delta.delta;
  * @param filesAdded data files added by this commit (0 when not committed)
  * @param recordsAdded rows in those files (0 when not committed)
  */
-public record CommitResult(
-    boolean committed, long tableVersion, int filesAdded, long recordsAdded) {
+public record CommitResult(boolean committed, long tableVersion, int filesAdded, long recordsAdded)
+    implements java.io.Serializable {
 
   public static CommitResult alreadyCommitted(long tableVersion) {
     return new CommitResult(false, tableVersion, 0, 0);

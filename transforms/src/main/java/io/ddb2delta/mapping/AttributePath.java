@@ -62,7 +62,8 @@ public record AttributePath(String text, List<Object> steps) implements Serializ
         }
         i = end + 1;
       } else {
-        throw new IllegalArgumentException("unexpected '" + c + "' in attribute path \"" + text + "\"");
+        throw new IllegalArgumentException(
+            "unexpected '" + c + "' in attribute path \"" + text + "\"");
       }
     }
     if (expectName) {
@@ -90,10 +91,7 @@ public record AttributePath(String text, List<Object> steps) implements Serializ
         v = v instanceof DynamoValue.M m ? m.value().get(key) : null;
       } else {
         int index = (Integer) step;
-        v =
-            v instanceof DynamoValue.L l && index < l.value().size()
-                ? l.value().get(index)
-                : null;
+        v = v instanceof DynamoValue.L l && index < l.value().size() ? l.value().get(index) : null;
       }
     }
     return v;

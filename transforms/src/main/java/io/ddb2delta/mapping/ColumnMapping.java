@@ -10,9 +10,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * One silver column: where its value comes from and its Delta type.
  *
- * <p>A column takes its value either from an item attribute ({@code attribute}, a path such as {@code
- * amount}, {@code address.city} or {@code line_items[0].sku}) or from the change envelope ({@code meta}:
- * event_type, event_timestamp, processing_timestamp, event_id, source, source_position, table_name).
+ * <p>A column takes its value either from an item attribute ({@code attribute}, a path such as
+ * {@code amount}, {@code address.city} or {@code line_items[0].sku}) or from the change envelope
+ * ({@code meta}: event_type, event_timestamp, processing_timestamp, event_id, source,
+ * source_position, table_name).
  */
 public record ColumnMapping(
     String name,
@@ -70,7 +71,9 @@ public record ColumnMapping(
         return valueOf(text.strip().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "unknown format \"" + text + "\"; expected epoch_seconds, epoch_millis or epoch_micros");
+            "unknown format \""
+                + text
+                + "\"; expected epoch_seconds, epoch_millis or epoch_micros");
       }
     }
   }

@@ -1,6 +1,8 @@
 package io.ddb2delta.mapping;
 
-/** A record that cannot be typed into its silver row. The message names the column and the reason. */
+/**
+ * A record that cannot be typed into its silver row. The message names the column and the reason.
+ */
 public class MappingException extends RuntimeException {
   private final String column;
 

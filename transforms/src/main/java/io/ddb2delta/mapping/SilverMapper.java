@@ -15,8 +15,8 @@ import java.util.Set;
  *
  * <p>Guarantees: the row has one value per silver column, in schema order; every attribute not
  * mapped as a whole lands in {@code _attributes} as DynamoDB JSON, so nothing is lost; a value that
- * cannot be typed throws {@link MappingException} naming the column, never a silent null. A REMOVE is
- * typed from its old image, or from its keys when there is none.
+ * cannot be typed throws {@link MappingException} naming the column, never a silent null. A REMOVE
+ * is typed from its old image, or from its keys when there is none.
  */
 public final class SilverMapper implements Serializable {
   private final TableMapping mapping;

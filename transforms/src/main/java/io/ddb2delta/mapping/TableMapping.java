@@ -44,9 +44,7 @@ public record TableMapping(
   public static final List<String> SHIPPED = List.of("users", "orders", "products", "transactions");
 
   private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory())
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES);
+      new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public TableMapping {
     if (table == null || table.isBlank()) {

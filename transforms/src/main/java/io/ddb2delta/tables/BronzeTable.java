@@ -12,8 +12,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@code dynamodb_bronze}: one append-only row per source record, for every table and source.
  *
  * <p>Images are stored as DynamoDB JSON text, exactly as read, so the bronze table can replay any
- * later silver mapping. Partitioned by {@code table_name} and {@code event_date} (UTC), which keeps a
- * table's day of changes together for replays, MERGEs and time-bounded dashboard queries.
+ * later silver mapping. Partitioned by {@code table_name} and {@code event_date} (UTC), which keeps
+ * a table's day of changes together for replays, MERGEs and time-bounded dashboard queries.
  */
 public final class BronzeTable {
   public static final String NAME = "dynamodb_bronze";

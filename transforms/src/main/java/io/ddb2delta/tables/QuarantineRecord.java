@@ -7,9 +7,9 @@ import java.util.Objects;
 /**
  * A record that could not be decoded or typed, kept whole with the reason.
  *
- * <p>{@code raw} is the exact input (the export line, the Kinesis payload, the stream record), so the
- * record can be fixed and replayed. {@code errorClass} is a stable category for dashboards and alerts;
- * {@code errorMessage} says what is wrong, where, and what to do.
+ * <p>{@code raw} is the exact input (the export line, the Kinesis payload, the stream record), so
+ * the record can be fixed and replayed. {@code errorClass} is a stable category for dashboards and
+ * alerts; {@code errorMessage} says what is wrong, where, and what to do.
  */
 public record QuarantineRecord(
     String tableName,

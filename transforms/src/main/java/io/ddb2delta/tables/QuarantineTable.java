@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * {@code dynamodb_quarantine}: every record that could not be decoded or typed, with its raw input,
- * its source position and an error a person can act on. Nothing is ever dropped instead. Partitioned
- * by {@code table_name}; quarantine volumes are small, so one more level would only make small files.
+ * its source position and an error a person can act on. Nothing is ever dropped instead.
+ * Partitioned by {@code table_name}; quarantine volumes are small, so one more level would only
+ * make small files.
  */
 public final class QuarantineTable {
   public static final String NAME = "dynamodb_quarantine";

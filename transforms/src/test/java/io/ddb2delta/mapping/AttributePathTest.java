@@ -14,8 +14,7 @@ class AttributePathTest {
           "address",
           new DynamoValue.M(Map.of("city", new DynamoValue.S("Lyon"))),
           "line_items",
-          new DynamoValue.L(
-              List.of(new DynamoValue.M(Map.of("sku", new DynamoValue.S("sku-1"))))),
+          new DynamoValue.L(List.of(new DynamoValue.M(Map.of("sku", new DynamoValue.S("sku-1"))))),
           "order.id",
           new DynamoValue.S("dotted"));
 

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class SilverMapperTest {
   private static final SilverMapper ORDERS = new SilverMapper(TableMapping.shipped("orders"));
-  private static final SourcePosition POS =
-      SourcePosition.exportLine("exp-1", "data/a.json.gz", 7);
+  private static final SourcePosition POS = SourcePosition.exportLine("exp-1", "data/a.json.gz", 7);
   private static final long EVENT = 1_709_296_496_000_000L;
   private static final long PROCESSED = 1_709_300_000_000_000L;
 
@@ -34,7 +33,8 @@ class SilverMapperTest {
     return item;
   }
 
-  private static ChangeRecord record(Op op, Map<String, DynamoValue> newImage, Map<String, DynamoValue> oldImage) {
+  private static ChangeRecord record(
+      Op op, Map<String, DynamoValue> newImage, Map<String, DynamoValue> oldImage) {
     return new ChangeRecord(
         "orders",
         op,
@@ -85,7 +85,8 @@ class SilverMapperTest {
   @Test
   void removeWithoutImagesIsTypedFromTheKeys() {
     Object[] row = ORDERS.map(record(Op.REMOVE, null, null), PROCESSED);
-    assertThat(row).containsExactly("ord-1", null, null, null, null, null, "REMOVE", EVENT, PROCESSED, "{}");
+    assertThat(row)
+        .containsExactly("ord-1", null, null, null, null, null, "REMOVE", EVENT, PROCESSED, "{}");
   }
 
   @Test

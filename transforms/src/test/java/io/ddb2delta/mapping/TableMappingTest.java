@@ -57,7 +57,10 @@ class TableMappingTest {
       assertThat(columns.get(columns.size() - 1))
           .isEqualTo(
               new DeltaColumn(
-                  "_attributes", DeltaType.STRING, true, "every unmapped attribute, as DynamoDB JSON"));
+                  "_attributes",
+                  DeltaType.STRING,
+                  true,
+                  "every unmapped attribute, as DynamoDB JSON"));
       assertThat(mapping.mappedTopLevelAttributes()).containsAll(mapping.keys());
     }
   }
@@ -111,13 +114,11 @@ class TableMappingTest {
 
   @Test
   void rejectsMissingKeysAndUnknownFields() {
-    assertThatThrownBy(
-            () -> TableMapping.parse("table: t1\ncolumns: []\n", "inline"))
+    assertThatThrownBy(() -> TableMapping.parse("table: t1\ncolumns: []\n", "inline"))
         .hasMessageContaining("keys");
     assertThatThrownBy(
             () ->
-                TableMapping.parse(
-                    "table: t1\nkeys: [id]\ncolumns: []\ncolour: blue\n", "inline"))
+                TableMapping.parse("table: t1\nkeys: [id]\ncolumns: []\ncolour: blue\n", "inline"))
         .hasMessageContaining("colour");
   }
 

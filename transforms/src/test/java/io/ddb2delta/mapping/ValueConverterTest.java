@@ -67,7 +67,10 @@ class ValueConverterTest {
     assertThat(convert(DynamoValue.N.of("1709296496"), DeltaType.TIMESTAMP)).isEqualTo(base);
     assertThat(
             ValueConverter.convert(
-                "c", DynamoValue.N.of("1709296496789"), DeltaType.TIMESTAMP, TimestampFormat.EPOCH_MILLIS))
+                "c",
+                DynamoValue.N.of("1709296496789"),
+                DeltaType.TIMESTAMP,
+                TimestampFormat.EPOCH_MILLIS))
         .isEqualTo(base + 789_000L);
     assertThatThrownBy(() -> convert(new DynamoValue.S("yesterday"), DeltaType.TIMESTAMP))
         .hasMessage("column c: \"yesterday\" is not an ISO-8601 timestamp");

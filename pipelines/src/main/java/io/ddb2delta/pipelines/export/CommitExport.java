@@ -17,13 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single committer of an export load: it reconciles every data file's tally against the manifest,
- * and only then commits each table's files in one Delta transaction with the transaction id
- * ({@link #appId(ExportManifest)}, version 1).
+ * The single committer of an export load: it reconciles every data file's tally against the
+ * manifest, and only then commits each table's files in one Delta transaction with the transaction
+ * id ({@link #appId(ExportManifest)}, version 1).
  *
  * <p>Guarantees: a load that does not reconcile commits nothing and fails naming the files; a load
- * committed before (a retried bundle, a re-run of the same export) is a no-op per table, because the
- * table already records the transaction version.
+ * committed before (a retried bundle, a re-run of the same export) is a no-op per table, because
+ * the table already records the transaction version.
  */
 class CommitExport extends DoFn<String, KV<String, CommitResult>> {
   private static final Logger LOG = LoggerFactory.getLogger(CommitExport.class);

@@ -9,9 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The Delta tables one load writes, by name, under one root: bronze, the mapping's silver table, and
- * quarantine. The iteration order is the commit order: quarantine and silver before bronze, so that a
- * bronze row is only visible once everything derived from it is.
+ * The Delta tables one load writes, by name, under one root: bronze, the mapping's silver table,
+ * and quarantine. The iteration order is the commit order: quarantine and silver before bronze, so
+ * that a bronze row is only visible once everything derived from it is.
  */
 public record DeltaTargets(String deltaRoot, TableMapping mapping) implements Serializable {
 

@@ -5,8 +5,8 @@ import java.util.Objects;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * One data file that a manifest lists: its key as AWS wrote it, where it resolves to, and the number
- * of items AWS says it holds.
+ * One data file that a manifest lists: its key as AWS wrote it, where it resolves to, and the
+ * number of items AWS says it holds.
  */
 public record ExportDataFile(
     String dataFileKey, String location, long itemCount, @Nullable String md5Checksum)

@@ -52,7 +52,7 @@ public final class ExportLineDecoder implements Serializable {
     try {
       parts = manifest.format() == ExportFormat.ION ? ionParts(line) : jsonParts(line);
     } catch (InvalidValueException e) {
-      throw new DecodeException(DecodeException.INVALID_VALUE, e.getMessage(), e);
+      throw new DecodeException(categoryOf(e), e.getMessage(), e);
     }
     Op op;
     Map<String, DynamoValue> keys;
@@ -65,7 +65,8 @@ public final class ExportLineDecoder implements Serializable {
       keys = parts.keys;
       checkKeys(keys, "Keys");
       op = parts.newImage == null ? Op.REMOVE : parts.oldImage == null ? Op.INSERT : Op.MODIFY;
-      eventTime = parts.writeTimeMicros != null ? parts.writeTimeMicros : manifest.exportTimeMicros();
+      eventTime =
+          parts.writeTimeMicros != null ? parts.writeTimeMicros : manifest.exportTimeMicros();
     } else {
       if (parts.newImage == null) {
         throw new DecodeException(DecodeException.INVALID_SHAPE, "export line has no \"Item\"");
@@ -92,6 +93,19 @@ public final class ExportLineDecoder implements Serializable {
     return new Decoded(record, raw);
   }
 
+  /** A syntax error inside an item is malformed input; anything else is an invalid value. */
+  private static String categoryOf(InvalidValueException e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+        return DecodeException.MALFORMED_JSON;
+      }
+      if (t instanceof IonException) {
+        return DecodeException.MALFORMED_ION;
+      }
+    }
+    return DecodeException.INVALID_VALUE;
+  }
+
   private Map<String, DynamoValue> keysOf(Map<String, DynamoValue> item) {
     Map<String, DynamoValue> keys = new LinkedHashMap<>(4);
     for (String name : keyAttributes) {
@@ -99,7 +113,11 @@ public final class ExportLineDecoder implements Serializable {
       if (v == null) {
         throw new DecodeException(
             DecodeException.MISSING_KEY,
-            "item has no key attribute \"" + name + "\" (the table's keys are " + keyAttributes + ")");
+            "item has no key attribute \""
+                + name
+                + "\" (the table's keys are "
+                + keyAttributes
+                + ")");
       }
       keys.put(name, v);
     }
@@ -111,7 +129,12 @@ public final class ExportLineDecoder implements Serializable {
       if (!keys.containsKey(name)) {
         throw new DecodeException(
             DecodeException.MISSING_KEY,
-            where + " has no key attribute \"" + name + "\" (the table's keys are " + keyAttributes + ")");
+            where
+                + " has no key attribute \""
+                + name
+                + "\" (the table's keys are "
+                + keyAttributes
+                + ")");
       }
     }
   }
@@ -216,7 +239,8 @@ public final class ExportLineDecoder implements Serializable {
             DecodeException.MALFORMED_ION, "unexpected content after the line's Ion struct");
       }
     } catch (IonException e) {
-      throw new DecodeException(DecodeException.MALFORMED_ION, "malformed Ion: " + e.getMessage(), e);
+      throw new DecodeException(
+          DecodeException.MALFORMED_ION, "malformed Ion: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new DecodeException(DecodeException.MALFORMED_ION, "malformed Ion: " + e, e);
     }

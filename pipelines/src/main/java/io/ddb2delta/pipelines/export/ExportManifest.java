@@ -21,8 +21,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * A DynamoDB export's manifests, read from a local path or any Beam file system ({@code s3://}).
  *
  * <p>Guarantees: the data files are exactly those {@code manifest-files.json} lists, resolved under
- * the export folder (never a glob of {@code data/}); the per-file item counts add up to the summary's
- * {@code itemCount}; any missing manifest or mismatch fails with a message naming the file.
+ * the export folder (never a glob of {@code data/}); the per-file item counts add up to the
+ * summary's {@code itemCount}; any missing manifest or mismatch fails with a message naming the
+ * file.
  */
 public record ExportManifest(
     String exportFolder,
@@ -57,7 +58,11 @@ public record ExportManifest(
       exportFormat = ExportFormat.valueOf(format.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException(
-          folder + SUMMARY + ": unknown outputFormat \"" + format + "\"; expected DYNAMODB_JSON or ION");
+          folder
+              + SUMMARY
+              + ": unknown outputFormat \""
+              + format
+              + "\"; expected DYNAMODB_JSON or ION");
     }
     String exportArn = text(summary, "exportArn", null);
     String exportId = exportIdOf(folder, exportArn);
@@ -65,7 +70,9 @@ public record ExportManifest(
     String tableName = tableNameOverride != null ? tableNameOverride : tableNameOf(tableArn);
     if (tableName == null) {
       throw new IllegalStateException(
-          folder + SUMMARY + " has no tableArn; pass --tableName to say which table this export is");
+          folder
+              + SUMMARY
+              + " has no tableArn; pass --tableName to say which table this export is");
     }
     boolean incremental = "INCREMENTAL_EXPORT".equals(text(summary, "exportType", "FULL_EXPORT"));
     long exportTimeMicros =
@@ -89,7 +96,7 @@ public record ExportManifest(
       JsonNode entry;
       try {
         entry = JSON.readTree(line);
-      } catch (IOException e) {
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw new IllegalStateException(
             filesLocation + " line " + lineNumber + " is not JSON: " + e.getOriginalMessage());
       }
@@ -196,13 +203,16 @@ public record ExportManifest(
     List<String> lines = new ArrayList<>();
     try (BufferedReader reader =
         new BufferedReader(
-            new InputStreamReader(Channels.newInputStream(FileSystems.open(id)), StandardCharsets.UTF_8))) {
+            new InputStreamReader(
+                Channels.newInputStream(FileSystems.open(id)), StandardCharsets.UTF_8))) {
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {
         lines.add(line);
       }
     } catch (FileNotFoundException e) {
       throw new IllegalStateException(
-          "export manifest " + location + " does not exist; is --exportPath the folder"
+          "export manifest "
+              + location
+              + " does not exist; is --exportPath the folder"
               + " .../AWSDynamoDB/<ExportId>/ ?",
           e);
     } catch (IOException e) {

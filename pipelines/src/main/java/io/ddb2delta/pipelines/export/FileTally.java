@@ -4,8 +4,8 @@ import java.io.Serializable;
 
 /**
  * What happened to one export data file: the items its manifest promised, the lines read, and where
- * each line went. A file reconciles when {@code lines == expectedItems}, {@code lines == bronzeRows +
- * decodeQuarantined} and {@code bronzeRows == silverRows + mapQuarantined}.
+ * each line went. A file reconciles when {@code lines == expectedItems}, {@code lines == bronzeRows
+ * + decodeQuarantined} and {@code bronzeRows == silverRows + mapQuarantined}.
  */
 public record FileTally(
     String dataFileKey,

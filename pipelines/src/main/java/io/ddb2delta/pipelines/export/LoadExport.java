@@ -26,8 +26,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * Loads one DynamoDB export into bronze, silver and quarantine, exactly once.
  *
  * <p>The data files the manifest lists are spread across workers; each worker decodes, types and
- * writes Parquet for its files; one committer reconciles the counts and commits every table with the
- * export's transaction id. Emits each table's commit result.
+ * writes Parquet for its files; one committer reconciles the counts and commits every table with
+ * the export's transaction id. Emits each table's commit result.
  */
 public final class LoadExport extends PTransform<PBegin, PCollection<KV<String, CommitResult>>> {
   public static final long DEFAULT_TARGET_FILE_BYTES = 128L << 20;
@@ -43,13 +43,16 @@ public final class LoadExport extends PTransform<PBegin, PCollection<KV<String, 
     this.targetFileBytes = targetFileBytes;
   }
 
-  /** True when the table already holds this export: its commit recorded the export's transaction. */
+  /**
+   * True when the table already holds this export: its commit recorded the export's transaction.
+   */
   public static boolean isLoadedInto(DeltaTable table, ExportManifest manifest) {
     return table.txnVersion(CommitExport.appId(manifest)) >= CommitExport.VERSION;
   }
 
   public static LoadExport from(ExportManifest manifest) {
-    return new LoadExport(Objects.requireNonNull(manifest, "manifest"), null, DEFAULT_TARGET_FILE_BYTES);
+    return new LoadExport(
+        Objects.requireNonNull(manifest, "manifest"), null, DEFAULT_TARGET_FILE_BYTES);
   }
 
   public LoadExport into(DeltaTargets targets) {

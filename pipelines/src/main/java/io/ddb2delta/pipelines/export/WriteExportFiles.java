@@ -21,8 +21,8 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,10 +42,10 @@ import org.apache.beam.sdk.values.TupleTag;
  * FileTally} per data file.
  *
  * <p>Decode, map and write are fused in one DoFn so that export rows never cross a coder: that is
- * most of the batch path's throughput. Every line ends in bronze or quarantine, and every bronze row
- * in silver or quarantine. Structural faults (a missing file, a truncated gzip, a checksum mismatch)
- * fail the bundle with a message naming the file; nothing of a failed bundle is committed, because
- * only the committer makes files visible.
+ * most of the batch path's throughput. Every line ends in bronze or quarantine, and every bronze
+ * row in silver or quarantine. Structural faults (a missing file, a truncated gzip, a checksum
+ * mismatch) fail the bundle with a message naming the file; nothing of a failed bundle is
+ * committed, because only the committer makes files visible.
  */
 class WriteExportFiles extends DoFn<ExportDataFile, KV<String, DataFile>> {
   static final TupleTag<KV<String, DataFile>> FILES = new TupleTag<>() {};
@@ -89,11 +89,11 @@ class WriteExportFiles extends DoFn<ExportDataFile, KV<String, DataFile>> {
     long mapQ = 0;
     MessageDigest md5 = md5();
     try (InputStream raw = open(file);
-        DigestInputStream digest = new DigestInputStream(new BufferedInputStream(raw, 1 << 16), md5);
+        DigestInputStream digest =
+            new DigestInputStream(new BufferedInputStream(raw, 1 << 16), md5);
         BufferedReader reader =
             new BufferedReader(
-                new InputStreamReader(
-                    new GZIPInputStream(digest, 1 << 16), StandardCharsets.UTF_8),
+                new InputStreamReader(new GZIPInputStream(digest, 1 << 16), StandardCharsets.UTF_8),
                 1 << 16)) {
       long lineNumber = 0;
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -106,15 +106,30 @@ class WriteExportFiles extends DoFn<ExportDataFile, KV<String, DataFile>> {
         try {
           decoded = decoder.decode(line, file.dataFileKey(), lineNumber);
         } catch (DecodeException e) {
-          quarantine(line, file, lineNumber, QuarantineRecord.STAGE_DECODE, e.errorClass(), e.getMessage(), processingMicros);
+          quarantine(
+              line,
+              file,
+              lineNumber,
+              QuarantineRecord.STAGE_DECODE,
+              e.errorClass(),
+              e.getMessage(),
+              processingMicros);
           decodeQ++;
           continue;
         } catch (RuntimeException e) {
-          quarantine(line, file, lineNumber, QuarantineRecord.STAGE_DECODE, DecodeException.INVALID_SHAPE, String.valueOf(e.getMessage()), processingMicros);
+          quarantine(
+              line,
+              file,
+              lineNumber,
+              QuarantineRecord.STAGE_DECODE,
+              DecodeException.INVALID_SHAPE,
+              String.valueOf(e.getMessage()),
+              processingMicros);
           decodeQ++;
           continue;
         }
-        writer(BronzeTable.NAME).write(BronzeTable.row(decoded.record(), decoded.raw(), processingMicros));
+        writer(BronzeTable.NAME)
+            .write(BronzeTable.row(decoded.record(), decoded.raw(), processingMicros));
         bronze++;
         Object[] row;
         try {
@@ -122,20 +137,33 @@ class WriteExportFiles extends DoFn<ExportDataFile, KV<String, DataFile>> {
           writer(targets.silverName()).write(row);
           silver++;
         } catch (MappingException | IllegalArgumentException e) {
-          quarantine(line, file, lineNumber, QuarantineRecord.STAGE_MAP, "MAPPING", e.getMessage(), processingMicros);
+          quarantine(
+              line,
+              file,
+              lineNumber,
+              QuarantineRecord.STAGE_MAP,
+              "MAPPING",
+              e.getMessage(),
+              processingMicros);
           mapQ++;
         }
       }
       drain(digest);
     } catch (EOFException | ZipException e) {
       throw new IllegalStateException(
-          "export data file " + file.location() + " is truncated or not valid gzip: " + e.getMessage(), e);
+          "export data file "
+              + file.location()
+              + " is truncated or not valid gzip: "
+              + e.getMessage(),
+          e);
     }
     checkMd5(file, md5.digest());
     linesRead.inc(lines);
     quarantined.inc(decodeQ + mapQ);
     out.get(TALLIES)
-        .output(new FileTally(file.dataFileKey(), file.itemCount(), lines, bronze, decodeQ, silver, mapQ));
+        .output(
+            new FileTally(
+                file.dataFileKey(), file.itemCount(), lines, bronze, decodeQ, silver, mapQ));
   }
 
   @FinishBundle
@@ -143,7 +171,11 @@ class WriteExportFiles extends DoFn<ExportDataFile, KV<String, DataFile>> {
     for (Map.Entry<String, DeltaFileWriter> e : writers.entrySet()) {
       List<DataFile> files = e.getValue().finish();
       for (DataFile f : files) {
-        context.output(FILES, KV.of(e.getKey(), f), GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
+        context.output(
+            FILES,
+            KV.of(e.getKey(), f),
+            GlobalWindow.INSTANCE.maxTimestamp(),
+            GlobalWindow.INSTANCE);
       }
     }
     writers = null;
@@ -167,7 +199,8 @@ class WriteExportFiles extends DoFn<ExportDataFile, KV<String, DataFile>> {
       String reason,
       long processingMicros) {
     io.ddb2delta.change.SourcePosition position =
-        io.ddb2delta.change.SourcePosition.exportLine(manifest.exportId(), file.dataFileKey(), lineNumber);
+        io.ddb2delta.change.SourcePosition.exportLine(
+            manifest.exportId(), file.dataFileKey(), lineNumber);
     QuarantineRecord q =
         new QuarantineRecord(
             manifest.tableName(), position, line, stage, errorClass, position + ": " + reason);
@@ -210,7 +243,9 @@ class WriteExportFiles extends DoFn<ExportDataFile, KV<String, DataFile>> {
     }
   }
 
-  /** Reads what gzip left unread (trailing members or padding) so the checksum covers every byte. */
+  /**
+   * Reads what gzip left unread (trailing members or padding) so the checksum covers every byte.
+   */
   private static void drain(InputStream in) throws IOException {
     byte[] buffer = new byte[8192];
     while (in.read(buffer) >= 0) {

@@ -34,7 +34,8 @@ class ExportLineDecoderTest {
   }
 
   private static List<String> fixture(String name) {
-    try (InputStream in = ExportLineDecoderTest.class.getResourceAsStream("/export-lines/" + name)) {
+    try (InputStream in =
+        ExportLineDecoderTest.class.getResourceAsStream("/export-lines/" + name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -55,7 +56,8 @@ class ExportLineDecoderTest {
     assertThat(r.op()).isEqualTo(Op.SNAPSHOT);
     assertThat(r.tableName()).isEqualTo("orders");
     assertThat(r.eventTimeMicros()).isEqualTo(EXPORT_TIME);
-    assertThat(r.keys()).containsExactly(java.util.Map.entry("order_id", new DynamoValue.S("ord-1")));
+    assertThat(r.keys())
+        .containsExactly(java.util.Map.entry("order_id", new DynamoValue.S("ord-1")));
     assertThat(r.newImage().get("amount")).isEqualTo(DynamoValue.N.of("19.99"));
     assertThat(r.newImage().get("gone")).isEqualTo(DynamoValue.Null.INSTANCE);
     assertThat(r.oldImage()).isNull();
@@ -76,7 +78,9 @@ class ExportLineDecoderTest {
             .decode(fixture("full-export-line.json").get(0), "f", 1)
             .record();
     ChangeRecord ion =
-        decoder(ExportFormat.ION, false).decode(fixture("full-export-line.ion").get(0), "f", 1).record();
+        decoder(ExportFormat.ION, false)
+            .decode(fixture("full-export-line.ion").get(0), "f", 1)
+            .record();
 
     assertThat(ion.newImage()).isEqualTo(json.newImage());
     assertThat(((DynamoValue.N) ion.newImage().get("amount")).decimal())
@@ -132,6 +136,9 @@ class ExportLineDecoderTest {
     assertThatThrownBy(
             () -> decoder(ExportFormat.ION, false).decode("$ion_1_0 {Item:{order_id:\"x\"", "f", 1))
         .isInstanceOf(DecodeException.class)
-        .satisfies(t -> assertThat(((DecodeException) t).errorClass()).isEqualTo(DecodeException.MALFORMED_ION));
+        .satisfies(
+            t ->
+                assertThat(((DecodeException) t).errorClass())
+                    .isEqualTo(DecodeException.MALFORMED_ION));
   }
 }

@@ -33,7 +33,10 @@ class ExportManifestTest {
     assertThat(m.itemCount()).isEqualTo(5);
     assertThat(m.files())
         .extracting(ExportDataFile::location)
-        .containsExactly(folder + "data/aaaa.json.gz", folder + "data/bbbb.json.gz", folder + "data/cccc.json.gz");
+        .containsExactly(
+            folder + "data/aaaa.json.gz",
+            folder + "data/bbbb.json.gz",
+            folder + "data/cccc.json.gz");
     assertThat(m.files()).extracting(ExportDataFile::itemCount).containsExactly(3L, 2L, 0L);
   }
 
