@@ -66,8 +66,9 @@ public final class SparkSqlVerifier {
           Dataset<Row> result = spark.sql(sql);
           results.add(SparkJson.result(sql, result.schema(), result.collectAsList()));
         } catch (Exception e) { // Scala's AnalysisException is a checked exception in Java's eyes.
-          System.err.printf("SparkSqlVerifier: statement %d failed: %s%n", i + 1, sql);
+          // The summary goes last, so that callers showing only the tail of stderr still see it.
           e.printStackTrace(System.err);
+          System.err.printf("SparkSqlVerifier: statement %d failed: %s%n%s%n", i + 1, sql, e);
           return QUERY_FAILED;
         }
       }
