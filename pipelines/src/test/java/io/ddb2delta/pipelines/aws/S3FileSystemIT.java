@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ddb2delta.testing.S3ProxyServer;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Beam's {@code s3://} file system, configured only by {@link S3ProxyServer#pipelineArgs()}, lists,
@@ -107,7 +110,7 @@ class S3FileSystemIT {
           .isEqualTo(object.getValue());
     }
     byte[] gz = read("s3://" + BUCKET + "/exports/t1/part-0.json.gz");
-    try (InputStream lines = new GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
+    try (InputStream lines = new GZIPInputStream(new ByteArrayInputStream(gz))) {
       assertThat(new String(lines.readAllBytes(), StandardCharsets.UTF_8))
           .isEqualTo(LINE_1 + "\n" + LINE_2 + "\n");
     }
@@ -122,6 +125,16 @@ class S3FileSystemIT {
     assertThatThrownBy(() -> FileSystems.matchSingleFileSpec(missing))
         .isInstanceOf(FileNotFoundException.class)
         .hasMessageContaining("missing.json");
+  }
+
+  @Test
+  void openOfAMissingKeyThrowsTheSdksNoSuchKeyRatherThanFileNotFound() {
+    ResourceId missing = FileSystems.matchNewResource("s3://" + BUCKET + "/exports/t1/gone", false);
+
+    // Unchecked and without the key in its message: match before open to get a clear error.
+    assertThatThrownBy(() -> FileSystems.open(missing))
+        .isInstanceOf(NoSuchKeyException.class)
+        .hasMessageContaining("Status Code: 404");
   }
 
   @Test
@@ -141,6 +154,35 @@ class S3FileSystemIT {
                 .asByteArray())
         .isEqualTo(content);
     assertThat(read(target.toString())).isEqualTo(content);
+  }
+
+  @Test
+  void withoutTheFactoryBeamCannotWriteToTheLocalEndpoint() {
+    String[] defaultFactory =
+        server.pipelineArgs().stream()
+            .filter(arg -> !arg.startsWith("--s3ClientFactoryClass="))
+            .toArray(String[]::new);
+    FileSystems.setDefaultPipelineOptions(
+        PipelineOptionsFactory.fromArgs(defaultFactory).as(S3Options.class));
+    try {
+      ResourceId target =
+          FileSystems.matchNewResource("s3://" + BUCKET + "/written/default.json", false);
+
+      // SDK 2.40's default request checksums: s3proxy rejects the upload's content hash.
+      assertThatThrownBy(
+              () -> {
+                try (OutputStream out =
+                    Channels.newOutputStream(FileSystems.create(target, MimeTypes.TEXT))) {
+                  out.write(LINE_1.getBytes(StandardCharsets.UTF_8));
+                }
+              })
+          .isInstanceOf(S3Exception.class)
+          .hasMessageContaining("x-amz-content-sha256");
+    } finally {
+      FileSystems.setDefaultPipelineOptions(
+          PipelineOptionsFactory.fromArgs(server.pipelineArgs().toArray(String[]::new))
+              .as(S3Options.class));
+    }
   }
 
   private static byte[] read(String spec) throws IOException {
