@@ -2,14 +2,14 @@ package io.ddb2delta.pipelines;
 
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.io.aws2.options.S3Options;
 
 /**
  * The options of a ddb2delta run. AWS settings ({@code --awsRegion}, {@code --endpoint}, {@code
  * --awsCredentialsProvider}, {@code --s3ClientFactoryClass}) come from Beam's AWS options, which
  * are registered alongside.
  */
-public interface Ddb2DeltaOptions extends PipelineOptions {
+public interface Ddb2DeltaOptions extends S3Options {
 
   @Description(
       "Where records come from. 'export' reads a DynamoDB Export to S3 (full or incremental,"
