@@ -74,6 +74,8 @@ public final class DeltaFileWriter implements AutoCloseable {
   private final AvroMapping.Converter[] converters;
   private final GenericData.Record record;
   private final Object[] dataValues;
+  // The Avro form of the current row, so each value is checked and converted once.
+  private final Object[] converted;
   private final Map<List<Object>, OpenFile> open = new LinkedHashMap<>();
   private final List<DataFile> finished = new ArrayList<>();
   private final List<String> finishedLocations = new ArrayList<>();
@@ -137,6 +139,7 @@ public final class DeltaFileWriter implements AutoCloseable {
     }
     this.record = new GenericData.Record(avroSchema);
     this.dataValues = new Object[data.length];
+    this.converted = new Object[columns.size()];
   }
 
   /** A writer with the default 128 MiB target file size and {@code part} file prefix. */
@@ -161,15 +164,16 @@ public final class DeltaFileWriter implements AutoCloseable {
           throw new IllegalArgumentException(
               "column \"" + columns.get(i).name() + "\" is not nullable but the value is null");
         }
+        converted[i] = null;
       } else {
-        converters[i].convert(v, columns.get(i).name());
+        converted[i] = converters[i].convert(v, columns.get(i).name());
       }
     }
     OpenFile file = fileFor(row);
     for (int j = 0; j < dataColumns.length; j++) {
       Object v = row[dataColumns[j]];
       dataValues[j] = v;
-      record.put(j, v == null ? null : converters[dataColumns[j]].convert(v, null));
+      record.put(j, converted[dataColumns[j]]);
     }
     try {
       file.writer.write(record);

@@ -232,7 +232,9 @@ public final class DeltaTable {
                         f.sizeBytes(),
                         f.modificationTimeMillis(),
                         true)
-                    .stats(f.statsJson())
+                    // delta-standalone writes stats verbatim (@JsonRawValue), while the
+                    // protocol stores them as a JSON string: hand it a string literal.
+                    .stats(jsonString(f.statsJson()))
                     .build());
             records += f.numRecords();
             bytes += f.sizeBytes();
@@ -244,11 +246,28 @@ public final class DeltaTable {
           metrics.put(Operation.Metrics.numOutputRows, Long.toString(records));
           metrics.put(Operation.Metrics.numOutputBytes, Long.toString(bytes));
           long committed =
-              txn.commit(
-                      actions, new Operation(name, new LinkedHashMap<>(tags), metrics), ENGINE_INFO)
+              txn.commit(actions, new Operation(name, jsonStrings(tags), metrics), ENGINE_INFO)
                   .getVersion();
           return CommitResult.newVersion(committed, files.size(), records);
         });
+  }
+
+  private static String jsonString(String value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * delta-standalone writes operation parameter values verbatim as JSON, so each tag goes in as a
+   * JSON string literal; the log then holds the plain string, as Spark writes it.
+   */
+  private static Map<String, String> jsonStrings(Map<String, String> tags) {
+    Map<String, String> encoded = new LinkedHashMap<>();
+    tags.forEach((k, v) -> encoded.put(k, jsonString(Objects.requireNonNull(v, k))));
+    return encoded;
   }
 
   private static Operation.Name operationName(String operation) {
@@ -403,9 +422,9 @@ public final class DeltaTable {
             "column \""
                 + c.name()
                 + "\" is "
-                + f.getDataType().getSimpleString()
+                + sql(f.getDataType())
                 + " in the table but "
-                + want.getSimpleString()
+                + sql(want)
                 + " in the mapping");
       } else if (!f.isNullable() && c.nullable()) {
         problems.add(
@@ -425,6 +444,20 @@ public final class DeltaTable {
               + expected.partitionColumns());
     }
     return problems;
+  }
+
+  /** The SQL spelling, with a decimal's precision and scale, which getSimpleString leaves out. */
+  private static String sql(DataType type) {
+    if (type instanceof DecimalType d) {
+      return "decimal(" + d.getPrecision() + "," + d.getScale() + ")";
+    }
+    if (type instanceof ArrayType a) {
+      return "array<" + sql(a.getElementType()) + ">";
+    }
+    if (type instanceof MapType m) {
+      return "map<" + sql(m.getKeyType()) + "," + sql(m.getValueType()) + ">";
+    }
+    return type.getSimpleString();
   }
 
   private static StructField findField(StructType struct, String name) {

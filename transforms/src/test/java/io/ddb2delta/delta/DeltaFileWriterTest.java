@@ -10,9 +10,17 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.avro.Conversions;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericFixed;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
@@ -115,11 +123,54 @@ class DeltaFileWriterTest {
     assertThat(keyValue.getType("key").getLogicalTypeAnnotation())
         .isEqualTo(LogicalTypeAnnotation.stringType());
 
+    try (ParquetReader<GenericRecord> reader =
+        AvroParquetReader.<GenericRecord>builder(new LocalInputFile(onDisk(first)))
+            .withDataModel(GenericData.get())
+            .build()) {
+      GenericRecord r = reader.read();
+      // 2024-03-01T00:00:00Z is 1709251200 s; add 12:34:56.789123.
+      assertThat(r.get("created_at"))
+          .isEqualTo((1709251200L + 12 * 3600 + 34 * 60 + 56) * 1_000_000L + 789_123);
+      assertThat(r.get("ship_date")).isEqualTo((int) LocalDate.of(2024, 3, 5).toEpochDay());
+    }
+
     for (BlockMetaData block : footer(onDisk(first)).getBlocks()) {
       for (ColumnChunkMetaData column : block.getColumns()) {
         assertThat(column.getCodec()).isEqualTo(CompressionCodecName.SNAPPY);
       }
     }
+  }
+
+  @Test
+  void keepsAll38DigitsOfADecimal() throws IOException {
+    DeltaTableSchema schema =
+        new DeltaTableSchema(
+            List.of(DeltaColumn.of("big", new DeltaType.Decimal(38, 6))), List.of());
+    List<Object[]> rows =
+        List.of(
+            new Object[] {new BigDecimal("12345678901234567890123456789012.123456")},
+            new Object[] {new BigDecimal("-99999999999999999999999999999999.999999")});
+
+    DataFile file = writeAll(schema, 1L << 20, rows).get(0);
+
+    List<BigDecimal> read = new ArrayList<>();
+    Conversions.DecimalConversion decimals = new Conversions.DecimalConversion();
+    try (ParquetReader<GenericRecord> reader =
+        AvroParquetReader.<GenericRecord>builder(new LocalInputFile(onDisk(file)))
+            .withDataModel(GenericData.get())
+            .build()) {
+      for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
+        GenericFixed fixed = (GenericFixed) r.get("big");
+        read.add(decimals.fromFixed(fixed, fixed.getSchema(), fixed.getSchema().getLogicalType()));
+      }
+    }
+    assertThat(read)
+        .containsExactly(
+            new BigDecimal("12345678901234567890123456789012.123456"),
+            new BigDecimal("-99999999999999999999999999999999.999999"));
+    assertThat(file.statsJson())
+        .contains("\"big\":-99999999999999999999999999999999.999999")
+        .contains("\"big\":12345678901234567890123456789012.123456");
   }
 
   @Test
