@@ -1,8 +1,8 @@
 package io.ddb2delta.pipelines;
 
+import org.apache.beam.sdk.io.aws2.options.S3Options;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.io.aws2.options.S3Options;
 
 /**
  * The options of a ddb2delta run. AWS settings ({@code --awsRegion}, {@code --endpoint}, {@code

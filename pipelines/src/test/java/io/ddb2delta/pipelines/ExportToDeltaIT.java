@@ -75,7 +75,8 @@ class ExportToDeltaIT {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--progressIntervalSeconds=0");
     PipelineOptionsFactory.register(Ddb2DeltaOptions.class);
-    return Ddb2Delta.run(PipelineOptionsFactory.fromArgs(all.toArray(String[]::new)).as(Ddb2DeltaOptions.class));
+    return Ddb2Delta.run(
+        PipelineOptionsFactory.fromArgs(all.toArray(String[]::new)).as(Ddb2DeltaOptions.class));
   }
 
   private static String table(Path root, String name) {
@@ -87,8 +88,14 @@ class ExportToDeltaIT {
     List<String> jsonEdges = lines("edge-items/edge-orders.jsonl");
     List<String> jsonBad = lines("export-lines/bad-lines.jsonl");
     Path jsonExport =
-        export("01700000000000-edgejson", ExportFormat.DYNAMODB_JSON, List.of(jsonEdges, jsonBad, List.of()));
-    List<String> ionEdges = lines("edge-items/edge-orders.ion").stream().map(ExportToDeltaIT::withoutIonMarker).toList();
+        export(
+            "01700000000000-edgejson",
+            ExportFormat.DYNAMODB_JSON,
+            List.of(jsonEdges, jsonBad, List.of()));
+    List<String> ionEdges =
+        lines("edge-items/edge-orders.ion").stream()
+            .map(ExportToDeltaIT::withoutIonMarker)
+            .toList();
     List<String> ionBad = lines("edge-items/bad-ion-lines.ion");
     Path ionExport = export("01700000000000-edgeion", ExportFormat.ION, List.of(ionEdges, ionBad));
     String mapping = resource("edge-items/edge-orders.yaml").toString();
@@ -96,11 +103,20 @@ class ExportToDeltaIT {
     Path ionRoot = tmp.resolve("lake-ion");
 
     RunSummary json =
-        run("--exportPath=" + jsonExport + "/", "--deltaRoot=" + jsonRoot, "--tableConfig=" + mapping);
+        run(
+            "--exportPath=" + jsonExport + "/",
+            "--deltaRoot=" + jsonRoot,
+            "--tableConfig=" + mapping);
     RunSummary ion =
-        run("--exportPath=" + ionExport + "/", "--deltaRoot=" + ionRoot, "--tableConfig=" + mapping);
+        run(
+            "--exportPath=" + ionExport + "/",
+            "--deltaRoot=" + ionRoot,
+            "--tableConfig=" + mapping);
     RunSummary again =
-        run("--exportPath=" + jsonExport + "/", "--deltaRoot=" + jsonRoot, "--tableConfig=" + mapping);
+        run(
+            "--exportPath=" + jsonExport + "/",
+            "--deltaRoot=" + jsonRoot,
+            "--tableConfig=" + mapping);
 
     // 5 edge items + 8 bad lines, of which 7 fail to decode and 1 (amount overflow) fails to map.
     assertThat(json.recordsRead()).isEqualTo(13);
@@ -123,16 +139,26 @@ class ExportToDeltaIT {
             "SELECT count(*) FROM " + table(jsonRoot, "edge_orders_silver"),
             "SELECT count(*) FROM " + table(jsonRoot, "dynamodb_quarantine"),
             "DESCRIBE TABLE " + table(jsonRoot, "edge_orders_silver"),
-            "SELECT " + silverColumns + " FROM " + table(jsonRoot, "edge_orders_silver") + " ORDER BY order_id",
+            "SELECT "
+                + silverColumns
+                + " FROM "
+                + table(jsonRoot, "edge_orders_silver")
+                + " ORDER BY order_id",
             "SELECT event_id, event_type, keys, new_image, old_image, event_timestamp, source, source_position, event_date FROM "
                 + table(jsonRoot, "dynamodb_bronze")
                 + " ORDER BY event_id",
             "SELECT source_position, stage, error_class, error_message, raw FROM "
                 + table(jsonRoot, "dynamodb_quarantine")
                 + " ORDER BY source_position",
-            "SELECT " + silverColumns + " FROM " + table(ionRoot, "edge_orders_silver") + " ORDER BY order_id",
+            "SELECT "
+                + silverColumns
+                + " FROM "
+                + table(ionRoot, "edge_orders_silver")
+                + " ORDER BY order_id",
             "SELECT count(*) FROM " + table(ionRoot, "dynamodb_bronze"),
-            "SELECT error_class, raw FROM " + table(ionRoot, "dynamodb_quarantine") + " ORDER BY source_position",
+            "SELECT error_class, raw FROM "
+                + table(ionRoot, "dynamodb_quarantine")
+                + " ORDER BY source_position",
             "DESCRIBE HISTORY " + table(jsonRoot, "dynamodb_bronze"),
             "DESCRIBE DETAIL " + table(jsonRoot, "dynamodb_bronze"));
 
@@ -142,7 +168,9 @@ class ExportToDeltaIT {
 
     Map<String, String> types = new java.util.LinkedHashMap<>();
     for (Map<String, Object> row : r.get(3).rowsAsMaps()) {
-      if (row.get("col_name") != null && !((String) row.get("col_name")).isBlank() && !((String) row.get("col_name")).startsWith("#")) {
+      if (row.get("col_name") != null
+          && !((String) row.get("col_name")).isBlank()
+          && !((String) row.get("col_name")).startsWith("#")) {
         types.putIfAbsent((String) row.get("col_name"), (String) row.get("data_type"));
       }
     }
@@ -177,7 +205,8 @@ class ExportToDeltaIT {
       assertThat(row.get("old_image")).isNull();
       assertThat(row.get("event_timestamp")).isEqualTo(EXPORT_TIMESTAMP);
       assertThat(row.get("event_date")).isEqualTo("2023-11-14");
-      assertThat((String) row.get("source_position")).startsWith("export 01700000000000-edgejson file ");
+      assertThat((String) row.get("source_position"))
+          .startsWith("export 01700000000000-edgejson file ");
     }
     // Bronze keeps each image exactly as the export line held it.
     List<String> expectedImages = new ArrayList<>();
@@ -186,32 +215,51 @@ class ExportToDeltaIT {
     }
     expectedImages.add(
         jsonBad.get(7).substring("{\"Item\":".length(), jsonBad.get(7).length() - 1));
-    assertThat(bronze).extracting(m -> (String) m.get("new_image")).containsExactlyInAnyOrderElementsOf(expectedImages);
-    assertThat(bronze).extracting(m -> (String) m.get("keys")).contains("{\"order_id\":{\"S\":\"edge-null\"}}");
+    assertThat(bronze)
+        .extracting(m -> (String) m.get("new_image"))
+        .containsExactlyInAnyOrderElementsOf(expectedImages);
+    assertThat(bronze)
+        .extracting(m -> (String) m.get("keys"))
+        .contains("{\"order_id\":{\"S\":\"edge-null\"}}");
 
     List<Map<String, Object>> quarantine = r.get(6).rowsAsMaps();
-    assertThat(quarantine).extracting(m -> (String) m.get("raw")).containsExactlyInAnyOrderElementsOf(jsonBad);
+    assertThat(quarantine)
+        .extracting(m -> (String) m.get("raw"))
+        .containsExactlyInAnyOrderElementsOf(jsonBad);
     assertThat(quarantine)
         .extracting(m -> m.get("error_class"))
         .containsExactlyInAnyOrder(
-            "MALFORMED_JSON", "INVALID_VALUE", "INVALID_VALUE", "INVALID_VALUE", "INVALID_VALUE",
-            "MISSING_KEY", "INVALID_SHAPE", "MAPPING");
+            "MALFORMED_JSON",
+            "INVALID_VALUE",
+            "INVALID_VALUE",
+            "INVALID_VALUE",
+            "INVALID_VALUE",
+            "MISSING_KEY",
+            "INVALID_SHAPE",
+            "MAPPING");
     for (Map<String, Object> row : quarantine) {
       String message = (String) row.get("error_message");
       assertThat(message).startsWith(row.get("source_position") + ": ");
-      assertThat((String) row.get("source_position")).matches("export 01700000000000-edgejson file .*/data/.* line [1-8]");
+      assertThat((String) row.get("source_position"))
+          .matches("export 01700000000000-edgejson file .*/data/.* line [1-8]");
     }
     Map<String, Object> overflow =
-        quarantine.stream().filter(m -> "MAPPING".equals(m.get("error_class"))).findFirst().orElseThrow();
+        quarantine.stream()
+            .filter(m -> "MAPPING".equals(m.get("error_class")))
+            .findFirst()
+            .orElseThrow();
     assertThat(overflow.get("stage")).isEqualTo("map");
     assertThat((String) overflow.get("error_message"))
-        .endsWith("column order_amount: value 123456789.00 does not fit decimal(10,2) (at most 8 integer digits)");
+        .endsWith(
+            "column order_amount: value 123456789.00 does not fit decimal(10,2) (at most 8 integer digits)");
 
     assertThat(r.get(8).singleValue()).isEqualTo(5L);
     assertThat(r.get(9).rowsAsMaps())
         .extracting(m -> m.get("error_class"))
         .containsExactly("INVALID_VALUE", "INVALID_VALUE", "MALFORMED_ION");
-    assertThat(r.get(9).rowsAsMaps()).extracting(m -> m.get("raw")).containsExactlyElementsOf(ionBad);
+    assertThat(r.get(9).rowsAsMaps())
+        .extracting(m -> m.get("raw"))
+        .containsExactlyElementsOf(ionBad);
 
     // Creation, then one commit of the export: the re-run added no version.
     List<Map<String, Object>> history = r.get(10).rowsAsMaps();
@@ -226,7 +274,8 @@ class ExportToDeltaIT {
     List<Map<String, Object>> rows = result.rowsAsMaps();
     assertThat(rows)
         .extracting(m -> m.get("order_id"))
-        .containsExactly("edge-38-digits", "edge-binary-sets", "edge-nested", "edge-null", "edge-unicode");
+        .containsExactly(
+            "edge-38-digits", "edge-binary-sets", "edge-nested", "edge-null", "edge-unicode");
     for (Map<String, Object> row : rows) {
       assertThat(row.get("event_type")).isEqualTo("SNAPSHOT");
       assertThat(row.get("event_timestamp")).isEqualTo(EXPORT_TIMESTAMP);
@@ -259,7 +308,8 @@ class ExportToDeltaIT {
     assertThat(attributes.at("/shipping_address/M/geo/M/lat/N").asText()).isEqualTo("45.76");
     assertThat(attributes.at("/line_items/L/1/L/0/NULL").asBoolean()).isTrue();
     assertThat(attributes.at("/line_items/L/1/L/1/SS/0").asText()).isEqualTo("x");
-    assertThat(new BigDecimal(attributes.at("/line_items/L/0/M/qty/N").asText())).isEqualByComparingTo("2");
+    assertThat(new BigDecimal(attributes.at("/line_items/L/0/M/qty/N").asText()))
+        .isEqualByComparingTo("2");
 
     Map<String, Object> nulls = rows.get(3);
     assertThat(nulls.get("customer_id")).isEqualTo("");
@@ -273,8 +323,12 @@ class ExportToDeltaIT {
     assertThat(unicode.get("created_at")).isEqualTo("2024-02-29T23:59:59.999999Z");
   }
 
-  /** Numbers exactly: JSON keeps their text; Ion keeps their value (DynamoDB's own text is canonical). */
-  private static void assertAttributes(Map<String, Object> row, Map<String, String> numbers, boolean fromJson) {
+  /**
+   * Numbers exactly: JSON keeps their text; Ion keeps their value (DynamoDB's own text is
+   * canonical).
+   */
+  private static void assertAttributes(
+      Map<String, Object> row, Map<String, String> numbers, boolean fromJson) {
     JsonNode attributes = readJson((String) row.get("_attributes"));
     assertThat(fieldNames(attributes)).containsExactlyInAnyOrderElementsOf(numbers.keySet());
     for (Map.Entry<String, String> e : numbers.entrySet()) {
@@ -304,9 +358,11 @@ class ExportToDeltaIT {
   }
 
   @Test
-  void readsAnExportFromS3ThroughBeamsFileSystem() throws IOException {
+  void readsAnExportFromS3ThroughBeamsFileSystem() throws Exception {
     List<String> edges = lines("edge-items/edge-orders.jsonl");
-    Path local = export("01700000000000-s3", ExportFormat.DYNAMODB_JSON, List.of(edges, edges.subList(0, 2)));
+    Path local =
+        export(
+            "01700000000000-s3", ExportFormat.DYNAMODB_JSON, List.of(edges, edges.subList(0, 2)));
     Path root = tmp.resolve("lake-s3");
     try (S3ProxyServer s3 = S3ProxyServer.start()) {
       s3.createBucket("exports");
@@ -322,7 +378,9 @@ class ExportToDeltaIT {
     List<QueryResult> r =
         SparkVerifier.query(
             "SELECT count(*), count(DISTINCT event_id) FROM " + table(root, "dynamodb_bronze"),
-            "SELECT order_id, count(*) FROM " + table(root, "edge_orders_silver") + " GROUP BY order_id ORDER BY order_id");
+            "SELECT order_id, count(*) FROM "
+                + table(root, "edge_orders_silver")
+                + " GROUP BY order_id ORDER BY order_id");
     assertThat(r.get(0).rows().get(0)).containsExactly(7L, 7L);
     assertThat(r.get(1).rows())
         .containsExactly(
@@ -338,7 +396,8 @@ class ExportToDeltaIT {
     List<String> edges = lines("edge-items/edge-orders.jsonl");
     String mapping = "--tableConfig=" + resource("edge-items/edge-orders.yaml");
 
-    Path missing = export("01700000000000-missing", ExportFormat.DYNAMODB_JSON, List.of(edges, edges));
+    Path missing =
+        export("01700000000000-missing", ExportFormat.DYNAMODB_JSON, List.of(edges, edges));
     Path gone = firstDataFile(missing);
     Files.delete(gone);
     Path root1 = tmp.resolve("lake-missing");
@@ -352,7 +411,8 @@ class ExportToDeltaIT {
     byte[] bytes = Files.readAllBytes(cut);
     Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length - 12));
     Path root2 = tmp.resolve("lake-truncated");
-    assertThatThrownBy(() -> run("--exportPath=" + truncated + "/", "--deltaRoot=" + root2, mapping))
+    assertThatThrownBy(
+            () -> run("--exportPath=" + truncated + "/", "--deltaRoot=" + root2, mapping))
         .hasStackTraceContaining(cut.getFileName().toString())
         .hasStackTraceContaining("truncated or not valid gzip");
     assertNothingCommitted(root2);
@@ -361,9 +421,11 @@ class ExportToDeltaIT {
     Path files = recounted.resolve("manifest-files.json");
     Files.writeString(files, Files.readString(files).replace("\"itemCount\":5", "\"itemCount\":4"));
     Path summaryFile = recounted.resolve("manifest-summary.json");
-    Files.writeString(summaryFile, Files.readString(summaryFile).replace("\"itemCount\":5", "\"itemCount\":4"));
+    Files.writeString(
+        summaryFile, Files.readString(summaryFile).replace("\"itemCount\":5", "\"itemCount\":4"));
     Path root3 = tmp.resolve("lake-recount");
-    assertThatThrownBy(() -> run("--exportPath=" + recounted + "/", "--deltaRoot=" + root3, mapping))
+    assertThatThrownBy(
+            () -> run("--exportPath=" + recounted + "/", "--deltaRoot=" + root3, mapping))
         .hasStackTraceContaining("does not reconcile, nothing was committed")
         .hasStackTraceContaining("manifest-files.json says 4 items but the file has 5 lines");
     assertNothingCommitted(root3);

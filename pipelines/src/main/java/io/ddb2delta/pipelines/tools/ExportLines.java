@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.ddb2delta.model.DynamoIon;
 import io.ddb2delta.model.DynamoJson;
 import io.ddb2delta.model.DynamoValue;
+import io.ddb2delta.pipelines.export.ExportFormat;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;

@@ -16,6 +16,7 @@ import io.ddb2delta.model.DynamoIon;
 import io.ddb2delta.model.DynamoJson;
 import io.ddb2delta.model.DynamoValue;
 import io.ddb2delta.model.InvalidValueException;
+import io.ddb2delta.pipelines.export.ExportFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
