@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ExportToDeltaIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant EXPORT_TIME = Instant.parse("2023-11-14T22:13:20Z");
-  private static final String EXPORT_TIMESTAMP = "2023-11-14T22:13:20Z";
+  private static final String EXPORT_TIMESTAMP = "2023-11-14T22:13:20.000000Z";
 
   @TempDir Path tmp;
 
