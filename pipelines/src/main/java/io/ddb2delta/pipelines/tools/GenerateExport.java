@@ -99,6 +99,9 @@ public final class GenerateExport implements Callable<Integer> {
       description = "Invalid lines to inject, for quarantine tests (default: ${DEFAULT-VALUE}).")
   private int badLines;
 
+  // Instances come only from commandLine(), so picocli has always injected the spec and options.
+  private GenerateExport() {}
+
   /** The command line with this command, accepting enum values in any case ({@code orders}). */
   public static CommandLine commandLine() {
     return new CommandLine(new GenerateExport()).setCaseInsensitiveEnumValuesAllowed(true);
@@ -118,7 +121,7 @@ public final class GenerateExport implements Callable<Integer> {
     return 0;
   }
 
-  /** Generates the export the options describe. */
+  /** Generates the export the parsed options describe. */
   public ExportWriter.Export generate() throws IOException {
     validate();
     long mixed = SyntheticItems.mix(seed);
@@ -174,7 +177,7 @@ public final class GenerateExport implements Callable<Integer> {
   }
 
   private void validate() {
-    CommandLine cli = spec == null ? new CommandLine(this) : spec.commandLine();
+    CommandLine cli = spec.commandLine();
     if (items < 0 || badLines < 0 || files < 1 || emptyFiles < 0 || emptyFiles >= files) {
       throw new CommandLine.ParameterException(
           cli,
