@@ -111,7 +111,7 @@ public final class BenchmarkExport implements Callable<Integer> {
     if (!Files.exists(done)) {
       deleteRecursively(root);
       int exit =
-          new CommandLine(new GenerateExport())
+          GenerateExport.commandLine()
               .execute(
                   "--table=orders",
                   "--items=" + items,
