@@ -1,8 +1,7 @@
 package io.ddb2delta.change;
 
 import io.ddb2delta.model.DynamoValue;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import io.ddb2delta.model.FrozenMap;
 import java.util.Map;
 import java.util.Objects;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -54,38 +53,6 @@ public record ChangeRecord(
   }
 
   private static Map<String, DynamoValue> freeze(Map<String, DynamoValue> map) {
-    return map instanceof UnmodifiableOrdered
-        ? map
-        : new UnmodifiableOrdered(Collections.unmodifiableMap(new LinkedHashMap<>(map)));
-  }
-
-  /** Marks a map already copied, so that records built from records do not copy again. */
-  private static final class UnmodifiableOrdered
-      extends java.util.AbstractMap<String, DynamoValue> {
-    private final Map<String, DynamoValue> delegate;
-
-    UnmodifiableOrdered(Map<String, DynamoValue> delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public java.util.Set<Entry<String, DynamoValue>> entrySet() {
-      return delegate.entrySet();
-    }
-
-    @Override
-    public DynamoValue get(Object key) {
-      return delegate.get(key);
-    }
-
-    @Override
-    public boolean containsKey(Object key) {
-      return delegate.containsKey(key);
-    }
-
-    @Override
-    public int size() {
-      return delegate.size();
-    }
+    return FrozenMap.copyOf(map);
   }
 }

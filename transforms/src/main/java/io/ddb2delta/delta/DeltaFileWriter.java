@@ -60,6 +60,8 @@ public final class DeltaFileWriter implements AutoCloseable {
   // Each open partition buffers up to one row group in memory; capping it bounds the heap when
   // many partitions are open at once.
   private static final long MAX_ROW_GROUP_SIZE = 64L << 20;
+  private static final int SIZE_CHECK_INTERVAL = 512;
+  private static final int DICTIONARY_PAGE_SIZE = 256 << 10;
   private static final Pattern URI_SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
 
   private final DeltaTableSchema schema;
@@ -181,7 +183,9 @@ public final class DeltaFileWriter implements AutoCloseable {
       throw new UncheckedIOException("writing " + file.location, e);
     }
     file.stats.add(dataValues);
-    if (file.writer.getDataSize() >= targetFileSize) {
+    // Asking Parquet for its buffered size walks every column, so it is asked only now and then.
+    if ((++file.rowsSinceSizeCheck & (SIZE_CHECK_INTERVAL - 1)) == 0
+        && file.writer.getDataSize() >= targetFileSize) {
       open.remove(file.key);
       lastFile = null;
       lastPartitionValues = null;
@@ -246,15 +250,25 @@ public final class DeltaFileWriter implements AutoCloseable {
         out = HadoopOutputFile.fromPath(file, conf);
         location = file.toString();
       }
-      ParquetWriter<GenericRecord> writer =
+      AvroParquetWriter.Builder<GenericRecord> builder =
           AvroParquetWriter.<GenericRecord>builder(out)
               .withSchema(avroSchema)
               .withDataModel(GenericData.get())
               .withConf(conf)
               .withCompressionCodec(CompressionCodecName.SNAPPY)
               .withRowGroupSize(Math.min(targetFileSize, MAX_ROW_GROUP_SIZE))
-              .withWriteMode(ParquetFileWriter.Mode.CREATE)
-              .build();
+              .withWriteMode(ParquetFileWriter.Mode.CREATE);
+      // Dictionaries and page min/max only cost time on values that are all distinct and long
+      // (images, ids, positions): Parquet would copy every new max. Delta's own per-file stats,
+      // which
+      // Databricks skips files by, are kept regardless. Size statistics are not read by Spark 3.5.
+      builder.withSizeStatisticsEnabled(false).withDictionaryPageSize(DICTIONARY_PAGE_SIZE);
+      for (String column : schema.plainEncodedColumns()) {
+        if (!schema.isPartitionColumn(column)) {
+          builder.withDictionaryEncoding(column, false).withStatisticsEnabled(column, false);
+        }
+      }
+      ParquetWriter<GenericRecord> writer = builder.build();
       List<DeltaColumn> stored =
           Arrays.stream(dataColumns).mapToObj(schema.columns()::get).toList();
       return new OpenFile(key, relative, location, partitionValues, writer, new FileStats(stored));
@@ -350,11 +364,29 @@ public final class DeltaFileWriter implements AutoCloseable {
     }
   }
 
-  private record OpenFile(
-      List<Object> key,
-      String relative,
-      String location,
-      Map<String, String> partitionValues,
-      ParquetWriter<GenericRecord> writer,
-      FileStats stats) {}
+  /** A data file being written; only its row counter changes. */
+  private static final class OpenFile {
+    final List<Object> key;
+    final String relative;
+    final String location;
+    final Map<String, String> partitionValues;
+    final ParquetWriter<GenericRecord> writer;
+    final FileStats stats;
+    int rowsSinceSizeCheck;
+
+    OpenFile(
+        List<Object> key,
+        String relative,
+        String location,
+        Map<String, String> partitionValues,
+        ParquetWriter<GenericRecord> writer,
+        FileStats stats) {
+      this.key = key;
+      this.relative = relative;
+      this.location = location;
+      this.partitionValues = partitionValues;
+      this.writer = writer;
+      this.stats = stats;
+    }
+  }
 }

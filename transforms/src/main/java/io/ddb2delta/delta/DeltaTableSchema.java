@@ -6,18 +6,25 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The columns of a Delta table and which of them partition it.
+ * The columns of a Delta table, which of them partition it, and which hold values so distinct
+ * (images, ids, positions) that Parquet dictionary encoding would only cost time.
  *
- * <p>Guarantees: column names are unique; every partition column is a column of primitive type. A
- * row for this schema is an {@code Object[]} in column order, with the Java types {@link DeltaType}
- * names.
+ * <p>Guarantees: column names are unique; every partition column is a column of primitive type;
+ * every plain-encoded column is a column. A row for this schema is an {@code Object[]} in column
+ * order, with the Java types {@link DeltaType} names.
  */
-public record DeltaTableSchema(List<DeltaColumn> columns, List<String> partitionColumns)
+public record DeltaTableSchema(
+    List<DeltaColumn> columns, List<String> partitionColumns, Set<String> plainEncodedColumns)
     implements Serializable {
+
+  public DeltaTableSchema(List<DeltaColumn> columns, List<String> partitionColumns) {
+    this(columns, partitionColumns, Set.of());
+  }
 
   public DeltaTableSchema {
     columns = List.copyOf(columns);
     partitionColumns = List.copyOf(partitionColumns);
+    plainEncodedColumns = Set.copyOf(plainEncodedColumns);
     Set<String> names = new HashSet<>();
     for (DeltaColumn c : columns) {
       if (!names.add(c.name())) {
@@ -32,6 +39,11 @@ public record DeltaTableSchema(List<DeltaColumn> columns, List<String> partition
       if (!(columns.get(i).type() instanceof DeltaType.Primitive)) {
         throw new IllegalArgumentException(
             "partition column \"" + p + "\" must be a primitive type");
+      }
+    }
+    for (String c : plainEncodedColumns) {
+      if (indexOf(columns, c) < 0) {
+        throw new IllegalArgumentException("plain-encoded column \"" + c + "\" is not a column");
       }
     }
   }

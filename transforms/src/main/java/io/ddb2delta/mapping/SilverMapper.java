@@ -4,11 +4,13 @@ import io.ddb2delta.change.ChangeRecord;
 import io.ddb2delta.delta.DeltaTableSchema;
 import io.ddb2delta.model.DynamoJson;
 import io.ddb2delta.model.DynamoValue;
+import io.ddb2delta.model.RawItem;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Types a change record into one silver row, following a {@link TableMapping}.
@@ -40,12 +42,21 @@ public final class SilverMapper implements Serializable {
   }
 
   public Object[] map(ChangeRecord record, long processingMicros) {
+    return map(record, processingMicros, null);
+  }
+
+  /**
+   * As {@link #map(ChangeRecord, long)}; where the decoder kept the original text of the image
+   * being typed, {@code _attributes} is cut from it rather than encoded again.
+   */
+  public Object[] map(ChangeRecord record, long processingMicros, @Nullable RawItem rawImage) {
     Map<String, DynamoValue> image = record.currentOrLastImage();
     Object[] row = new Object[columns.size() + 1];
     for (int i = 0; i < columns.size(); i++) {
       row[i] = value(columns.get(i), record, image, processingMicros);
     }
-    row[columns.size()] = unmappedAttributes(image);
+    row[columns.size()] =
+        rawImage != null ? rawImage.except(mappedTopLevel) : unmappedAttributes(image);
     return row;
   }
 

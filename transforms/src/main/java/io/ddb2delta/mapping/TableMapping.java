@@ -146,7 +146,8 @@ public record TableMapping(
             DeltaType.STRING,
             true,
             "every unmapped attribute, as DynamoDB JSON"));
-    return new DeltaTableSchema(out, partitionBy == null ? List.of() : partitionBy);
+    return new DeltaTableSchema(
+        out, partitionBy == null ? List.of() : partitionBy, Set.of(ATTRIBUTES_COLUMN));
   }
 
   private static String describe(ColumnMapping c) {

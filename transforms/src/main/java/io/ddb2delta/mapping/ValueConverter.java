@@ -186,6 +186,10 @@ public final class ValueConverter {
    * local date-time (taken as UTC), or a date (midnight UTC).
    */
   static long parseTimestampMicros(String column, String text) {
+    long fast = IsoInstants.parseMicros(text);
+    if (fast != IsoInstants.NOT_SIMPLE) {
+      return fast;
+    }
     try {
       TemporalAccessor t =
           DateTimeFormatter.ISO_DATE_TIME.parseBest(

@@ -9,7 +9,6 @@ import com.amazon.ion.system.IonSystemBuilder;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,7 +52,7 @@ public final class DynamoIon {
         throw new InvalidValueException(
             "an item must be an Ion struct, found " + describe(reader.getType()));
       }
-      return Collections.unmodifiableMap(attributes(reader, 0));
+      return attributes(reader, 0);
     } catch (AttributeFault fault) {
       stepBackTo(reader, depth);
       throw fault.toException();
@@ -139,7 +138,7 @@ public final class DynamoIon {
 
   /** The fields of the struct the reader is on; {@code enclosing} M/L levels hold it. */
   private static Map<String, DynamoValue> attributes(IonReader reader, int enclosing) {
-    Map<String, DynamoValue> attributes = new LinkedHashMap<>();
+    LinkedHashMap<String, DynamoValue> attributes = new LinkedHashMap<>();
     reader.stepIn();
     while (true) {
       String name = null;
@@ -163,7 +162,7 @@ public final class DynamoIon {
       }
     }
     reader.stepOut();
-    return attributes;
+    return FrozenMap.adopt(attributes);
   }
 
   private static DynamoValue value(IonReader reader, int enclosing) {

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,12 +48,31 @@ public final class DynamoJson {
    * unmodifiable and keeps attribute order.
    */
   public static Map<String, DynamoValue> readItem(JsonParser parser) throws IOException {
+    return readItem(parser, null);
+  }
+
+  /** Told where each top-level attribute of an item sits in the text being parsed. */
+  public interface MemberSpans {
+    /**
+     * @param start the character offset of the attribute's name (its opening quote)
+     * @param end the character offset just past the attribute's value
+     */
+    void member(String name, int start, int end);
+  }
+
+  /**
+   * As {@link #readItem(JsonParser)}, and also reports the text span of every top-level attribute,
+   * so a caller can reuse the original text instead of encoding the values again. Offsets are only
+   * meaningful for parsers over character input (a String or a Reader).
+   */
+  public static Map<String, DynamoValue> readItem(JsonParser parser, MemberSpans spans)
+      throws IOException {
     if (parser.currentToken() != JsonToken.START_OBJECT) {
       throw new InvalidValueException(
           "an item must be a JSON object of typed values, found " + describe(parser));
     }
     try {
-      return Collections.unmodifiableMap(attributes(parser, 0));
+      return attributes(parser, 0, spans);
     } catch (AttributeFault fault) {
       throw fault.toException();
     } catch (JsonProcessingException e) {
@@ -168,11 +186,13 @@ public final class DynamoJson {
   /**
    * The attributes of a map whose START_OBJECT is current; {@code enclosing} M/L levels hold it.
    */
-  private static Map<String, DynamoValue> attributes(JsonParser parser, int enclosing)
-      throws IOException {
-    Map<String, DynamoValue> attributes = new LinkedHashMap<>();
+  private static Map<String, DynamoValue> attributes(
+      JsonParser parser, int enclosing, MemberSpans spans) throws IOException {
+    // Items average a dozen or more attributes; nested maps are usually small.
+    LinkedHashMap<String, DynamoValue> attributes = new LinkedHashMap<>(enclosing == 0 ? 48 : 8);
     String name;
     while ((name = parser.nextFieldName()) != null) {
+      int start = spans == null ? 0 : (int) parser.currentTokenLocation().getCharOffset();
       DynamoValue value;
       try {
         parser.nextToken();
@@ -188,12 +208,15 @@ public final class DynamoJson {
         throw AttributeFault.at(
             name, new InvalidValueException("the attribute name appears more than once"));
       }
+      if (spans != null) {
+        spans.member(name, start, (int) parser.currentLocation().getCharOffset());
+      }
     }
     if (parser.currentToken() != JsonToken.END_OBJECT) {
       throw new InvalidValueException(
           "expected an attribute name or the end of the map, found " + describe(parser));
     }
-    return attributes;
+    return FrozenMap.adopt(attributes);
   }
 
   private static DynamoValue value(JsonParser parser, int enclosing) throws IOException {
@@ -240,7 +263,7 @@ public final class DynamoJson {
   private static DynamoValue.M map(JsonParser parser, JsonToken token, int enclosing)
       throws IOException {
     expect(parser, token, JsonToken.START_OBJECT, "M", "a JSON object");
-    return new DynamoValue.M(attributes(parser, nested(enclosing)));
+    return new DynamoValue.M(attributes(parser, nested(enclosing), null));
   }
 
   private static DynamoValue.L list(JsonParser parser, JsonToken token, int enclosing)

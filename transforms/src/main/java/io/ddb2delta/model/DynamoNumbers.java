@@ -14,7 +14,48 @@ public final class DynamoNumbers {
   private DynamoNumbers() {}
 
   /** Parses DynamoDB number text exactly; rejects what DynamoDB rejects. */
+  /**
+   * Validates DynamoDB number text; returns its value, or null when the text is short and plain
+   * enough that its characters alone prove it valid (the caller may parse it later).
+   */
+  static BigDecimal parseIfNeeded(String text) {
+    if (isShortPlain(text) && isWellFormedPlain(text)) {
+      return null;
+    }
+    return parse(text);
+  }
+
+  /** One optional sign, then digits with at most one point, and at least one digit. */
+  private static boolean isWellFormedPlain(String text) {
+    int i = text.charAt(0) == '-' || text.charAt(0) == '+' ? 1 : 0;
+    boolean digit = false;
+    boolean point = false;
+    for (; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '.') {
+        if (point) {
+          return false;
+        }
+        point = true;
+      } else if (c >= '0' && c <= '9') {
+        digit = true;
+      } else {
+        return false;
+      }
+    }
+    return digit;
+  }
+
   public static BigDecimal parse(String text) {
+    if (isShortPlain(text)) {
+      // At most 38 characters of digits, sign and point, no exponent: at most 38 digits, and a
+      // magnitude of zero or between 1E-37 and 1E38, so it is always within DynamoDB's limits.
+      try {
+        return new BigDecimal(text);
+      } catch (NumberFormatException e) {
+        throw new InvalidValueException("N value \"" + abbreviate(text) + "\" is not a number");
+      }
+    }
     BigDecimal value;
     try {
       value = new BigDecimal(text.strip());
@@ -23,6 +64,20 @@ public final class DynamoNumbers {
     }
     validate(value, text);
     return value;
+  }
+
+  private static boolean isShortPlain(String text) {
+    int n = text.length();
+    if (n == 0 || n > MAX_PRECISION) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if ((c < '0' || c > '9') && c != '.' && c != '-' && c != '+') {
+        return false;
+      }
+    }
+    return true;
   }
 
   static void validate(BigDecimal value, String text) {

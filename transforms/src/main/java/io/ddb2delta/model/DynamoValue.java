@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,11 +36,18 @@ public sealed interface DynamoValue {
     }
   }
 
-  /** A number, kept as its text; {@link #decimal()} is the exact value. */
-  record N(String text, BigDecimal decimal) implements DynamoValue {
-    public N {
-      Objects.requireNonNull(text, "N text");
-      Objects.requireNonNull(decimal, "N decimal");
+  /**
+   * A number, kept as its text; {@link #decimal()} is the exact value. Short plain numbers, which
+   * cannot break DynamoDB's limits, are validated by their characters alone and turned into a
+   * BigDecimal only when asked: most numbers of an item are never typed, only carried as text.
+   */
+  final class N implements DynamoValue {
+    private final String text;
+    private BigDecimal decimal;
+
+    private N(String text, BigDecimal decimal) {
+      this.text = Objects.requireNonNull(text, "N text");
+      this.decimal = decimal;
     }
 
     /**
@@ -49,7 +55,7 @@ public sealed interface DynamoValue {
      * one.
      */
     public static N of(String text) {
-      return new N(text, DynamoNumbers.parse(text));
+      return new N(text, DynamoNumbers.parseIfNeeded(text));
     }
 
     public static N of(BigDecimal value) {
@@ -61,6 +67,21 @@ public sealed interface DynamoValue {
       return new N(Long.toString(value), BigDecimal.valueOf(value));
     }
 
+    public String text() {
+      return text;
+    }
+
+    /** The exact value. */
+    public BigDecimal decimal() {
+      BigDecimal d = decimal;
+      if (d == null) {
+        // Benign race: every thread computes the same value from the same text.
+        d = DynamoNumbers.parse(text);
+        decimal = d;
+      }
+      return d;
+    }
+
     @Override
     public String tag() {
       return "N";
@@ -68,12 +89,12 @@ public sealed interface DynamoValue {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof N n && decimal.compareTo(n.decimal) == 0;
+      return o instanceof N n && (text.equals(n.text) || decimal().compareTo(n.decimal()) == 0);
     }
 
     @Override
     public int hashCode() {
-      return DynamoNumbers.normalize(decimal).hashCode();
+      return DynamoNumbers.normalize(decimal()).hashCode();
     }
 
     @Override
@@ -163,7 +184,7 @@ public sealed interface DynamoValue {
   /** A map of attribute values; keeps the order it was built in. */
   record M(Map<String, DynamoValue> value) implements DynamoValue {
     public M {
-      value = Collections.unmodifiableMap(new LinkedHashMap<>(value));
+      value = FrozenMap.copyOf(value);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.ddb2delta.delta.DeltaTableSchema;
 import io.ddb2delta.delta.DeltaType;
 import io.ddb2delta.model.DynamoJson;
 import java.util.List;
+import java.util.Set;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -32,7 +33,8 @@ public final class BronzeTable {
               DeltaColumn.required("source_position", DeltaType.STRING),
               DeltaColumn.required("processing_timestamp", DeltaType.TIMESTAMP),
               DeltaColumn.required("event_date", DeltaType.DATE)),
-          List.of("table_name", "event_date"));
+          List.of("table_name", "event_date"),
+          Set.of("event_id", "keys", "new_image", "old_image", "source_position"));
 
   private static final long MICROS_PER_DAY = 86_400_000_000L;
 

@@ -4,6 +4,7 @@ import io.ddb2delta.delta.DeltaColumn;
 import io.ddb2delta.delta.DeltaTableSchema;
 import io.ddb2delta.delta.DeltaType;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code dynamodb_quarantine}: every record that could not be decoded or typed, with its raw input,
@@ -25,7 +26,8 @@ public final class QuarantineTable {
               DeltaColumn.required("error_class", DeltaType.STRING),
               DeltaColumn.required("error_message", DeltaType.STRING),
               DeltaColumn.required("processing_timestamp", DeltaType.TIMESTAMP)),
-          List.of("table_name"));
+          List.of("table_name"),
+          Set.of("source_position", "raw", "error_message"));
 
   private QuarantineTable() {}
 

@@ -38,7 +38,7 @@ class DynamoJsonTest {
             "ratings",
             "thumbs");
     assertThat(item.get("order_id")).isEqualTo(new DynamoValue.S("ord-000000001"));
-    assertThat(item.get("amount")).isEqualTo(new DynamoValue.N("12.50", new BigDecimal("12.50")));
+    assertThat(item.get("amount")).isEqualTo(DynamoValue.N.of("12.50"));
     assertThat(((DynamoValue.B) item.get("photo")).bytes()).containsExactly(0x00, 0x01, 0x02, 0xff);
     assertThat(item.get("gift")).isEqualTo(DynamoValue.Bool.TRUE);
     assertThat(item.get("express")).isEqualTo(DynamoValue.Bool.FALSE);

@@ -14,6 +14,7 @@ import io.ddb2delta.model.DynamoIon;
 import io.ddb2delta.model.DynamoJson;
 import io.ddb2delta.model.DynamoValue;
 import io.ddb2delta.model.InvalidValueException;
+import io.ddb2delta.model.RawItem;
 import io.ddb2delta.tables.BronzeTable.RawImages;
 import java.io.IOException;
 import java.io.Serializable;
@@ -42,8 +43,12 @@ public final class ExportLineDecoder implements Serializable {
     this.keyAttributes = List.copyOf(keyAttributes);
   }
 
-  /** A decoded line: the envelope, and the original image text where it was kept. */
-  public record Decoded(ChangeRecord record, @Nullable RawImages raw) {}
+  /**
+   * A decoded line: the envelope, the original text of its parts where it was kept, and the
+   * original text of the image that silver types ({@link ChangeRecord#currentOrLastImage()}), if
+   * any.
+   */
+  public record Decoded(ChangeRecord record, @Nullable RawImages raw, @Nullable RawItem image) {}
 
   public Decoded decode(String line, String dataFileKey, long lineNumber) {
     SourcePosition position =
@@ -86,11 +91,19 @@ public final class ExportLineDecoder implements Serializable {
             eventTime,
             eventId,
             position);
+    RawItem image = parts.rawNew != null ? parts.rawNew : parts.rawOld;
+    String rawKeys =
+        parts.rawKeys != null
+            ? parts.rawKeys.json()
+            : parts.rawNew != null ? parts.rawNew.select(keyAttributes) : null;
     RawImages raw =
-        parts.rawNew == null && parts.rawOld == null && parts.rawKeys == null
+        parts.rawNew == null && parts.rawOld == null && rawKeys == null
             ? null
-            : new RawImages(parts.rawKeys, parts.rawNew, parts.rawOld);
-    return new Decoded(record, raw);
+            : new RawImages(
+                rawKeys,
+                parts.rawNew == null ? null : parts.rawNew.json(),
+                parts.rawOld == null ? null : parts.rawOld.json());
+    return new Decoded(record, raw, image);
   }
 
   /** A syntax error inside an item is malformed input; anything else is an invalid value. */
@@ -145,9 +158,9 @@ public final class ExportLineDecoder implements Serializable {
     @Nullable Map<String, DynamoValue> newImage;
     @Nullable Map<String, DynamoValue> oldImage;
     @Nullable Long writeTimeMicros;
-    @Nullable String rawKeys;
-    @Nullable String rawNew;
-    @Nullable String rawOld;
+    @Nullable RawItem rawKeys;
+    @Nullable RawItem rawNew;
+    @Nullable RawItem rawOld;
   }
 
   private static Parts jsonParts(String line) {
@@ -161,19 +174,19 @@ public final class ExportLineDecoder implements Serializable {
         JsonToken t = p.nextToken();
         switch (field) {
           case "Item", "NewImage" -> {
-            int start = startOf(p, t, field);
-            parts.newImage = DynamoJson.readItem(p);
-            parts.rawNew = line.substring(start, endOf(p));
+            parts.rawNew = new RawItem(line, startOf(p, t, field));
+            parts.newImage = DynamoJson.readItem(p, parts.rawNew);
+            parts.rawNew.close(endOf(p));
           }
           case "OldImage" -> {
-            int start = startOf(p, t, field);
-            parts.oldImage = DynamoJson.readItem(p);
-            parts.rawOld = line.substring(start, endOf(p));
+            parts.rawOld = new RawItem(line, startOf(p, t, field));
+            parts.oldImage = DynamoJson.readItem(p, parts.rawOld);
+            parts.rawOld.close(endOf(p));
           }
           case "Keys" -> {
-            int start = startOf(p, t, field);
-            parts.keys = DynamoJson.readItem(p);
-            parts.rawKeys = line.substring(start, endOf(p));
+            parts.rawKeys = new RawItem(line, startOf(p, t, field));
+            parts.keys = DynamoJson.readItem(p, parts.rawKeys);
+            parts.rawKeys.close(endOf(p));
           }
           case "Metadata" -> parts.writeTimeMicros = writeTime(DynamoJson.readItem(p));
           default -> p.skipChildren();

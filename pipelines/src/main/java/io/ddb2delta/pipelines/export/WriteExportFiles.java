@@ -133,7 +133,7 @@ class WriteExportFiles extends DoFn<ExportDataFile, KV<String, DataFile>> {
         bronze++;
         Object[] row;
         try {
-          row = mapper.map(decoded.record(), processingMicros);
+          row = mapper.map(decoded.record(), processingMicros, decoded.image());
           writer(targets.silverName()).write(row);
           silver++;
         } catch (MappingException | IllegalArgumentException e) {
