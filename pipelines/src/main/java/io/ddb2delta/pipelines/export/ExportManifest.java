@@ -3,18 +3,14 @@ package io.ddb2delta.pipelines.export;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Serializable;
-import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.ResourceId;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -199,26 +195,18 @@ public record ExportManifest(
   }
 
   static List<String> readLines(String location) {
-    ResourceId id = FileSystems.matchNewResource(location, false);
     List<String> lines = new ArrayList<>();
     try (BufferedReader reader =
         new BufferedReader(
             new InputStreamReader(
-                Channels.newInputStream(FileSystems.open(id)), StandardCharsets.UTF_8))) {
+                ExportFiles.open(
+                    location,
+                    "export manifest (is --exportPath the folder .../AWSDynamoDB/<ExportId>/ ?)"),
+                StandardCharsets.UTF_8))) {
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {
         lines.add(line);
       }
-    } catch (FileNotFoundException e) {
-      throw new IllegalStateException(
-          "export manifest "
-              + location
-              + " does not exist; is --exportPath the folder"
-              + " .../AWSDynamoDB/<ExportId>/ ?",
-          e);
     } catch (IOException e) {
-      if (e.getMessage() != null && e.getMessage().contains("NoSuchKey")) {
-        throw new IllegalStateException("export manifest " + location + " does not exist", e);
-      }
       throw new IllegalStateException("cannot read " + location + ": " + e, e);
     }
     return lines;

@@ -3,6 +3,7 @@ package io.ddb2delta.pipelines.export;
 import io.ddb2delta.delta.CommitResult;
 import io.ddb2delta.delta.DataFile;
 import io.ddb2delta.delta.DataFileCoder;
+import io.ddb2delta.delta.DeltaFileWriter;
 import io.ddb2delta.delta.DeltaTable;
 import java.util.List;
 import java.util.Objects;
@@ -30,7 +31,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * the export's transaction id. Emits each table's commit result.
  */
 public final class LoadExport extends PTransform<PBegin, PCollection<KV<String, CommitResult>>> {
-  public static final long DEFAULT_TARGET_FILE_BYTES = 128L << 20;
 
   private final @Nullable ExportManifest manifest;
   private final @Nullable DeltaTargets targets;
@@ -52,7 +52,9 @@ public final class LoadExport extends PTransform<PBegin, PCollection<KV<String, 
 
   public static LoadExport from(ExportManifest manifest) {
     return new LoadExport(
-        Objects.requireNonNull(manifest, "manifest"), null, DEFAULT_TARGET_FILE_BYTES);
+        Objects.requireNonNull(manifest, "manifest"),
+        null,
+        DeltaFileWriter.DEFAULT_TARGET_FILE_SIZE);
   }
 
   public LoadExport into(DeltaTargets targets) {

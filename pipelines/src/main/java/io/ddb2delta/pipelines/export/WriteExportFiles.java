@@ -11,11 +11,9 @@ import io.ddb2delta.tables.QuarantineTable;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.EOFException;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -28,7 +26,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
-import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -123,7 +120,7 @@ class WriteExportFiles extends DoFn<ExportDataFile, KV<String, DataFile>> {
               lineNumber,
               QuarantineRecord.STAGE_DECODE,
               DecodeException.INVALID_SHAPE,
-              String.valueOf(e.getMessage()),
+              e.getClass().getSimpleName() + ": " + e.getMessage(),
               processingMicros);
           decodeQ++;
           continue;
@@ -222,25 +219,7 @@ class WriteExportFiles extends DoFn<ExportDataFile, KV<String, DataFile>> {
   }
 
   private static InputStream open(ExportDataFile file) throws IOException {
-    try {
-      return Channels.newInputStream(
-          FileSystems.open(FileSystems.matchNewResource(file.location(), false)));
-    } catch (FileNotFoundException e) {
-      throw new IllegalStateException(
-          "export data file "
-              + file.location()
-              + " is listed in manifest-files.json but does not exist",
-          e);
-    } catch (IOException e) {
-      if (String.valueOf(e.getMessage()).contains("NoSuchKey")) {
-        throw new IllegalStateException(
-            "export data file "
-                + file.location()
-                + " is listed in manifest-files.json but does not exist",
-            e);
-      }
-      throw e;
-    }
+    return ExportFiles.open(file.location(), "export data file listed in manifest-files.json");
   }
 
   /**
