@@ -376,6 +376,13 @@ class ExportToDeltaIT {
       args.add("--tableConfig=" + resource("edge-items/edge-orders.yaml"));
       RunSummary summary = run(args.toArray(String[]::new));
       assertThat(summary.recordsRead()).isEqualTo(7);
+
+      List<String> wrong = new ArrayList<>(s3.pipelineArgs());
+      wrong.add("--exportPath=s3://exports/prod/AWSDynamoDB/no-such-export/");
+      wrong.add("--deltaRoot=" + tmp.resolve("lake-s3-wrong"));
+      assertThatThrownBy(() -> run(wrong.toArray(String[]::new)))
+          .hasMessageContaining(
+              "s3://exports/prod/AWSDynamoDB/no-such-export/manifest-summary.json does not exist");
     }
     assertThat(local).exists();
     List<QueryResult> r =
