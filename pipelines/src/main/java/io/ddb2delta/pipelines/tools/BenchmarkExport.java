@@ -45,8 +45,9 @@ public final class BenchmarkExport implements Callable<Integer> {
   @Option(
       names = "--jvm-opt",
       description =
-          "A JVM option for the job process; repeatable (default -Xmx4g -XX:+UseParallelGC).")
-  List<String> jvmOpts = new ArrayList<>(List.of("-Xmx4g", "-XX:+UseParallelGC"));
+          "A JVM option for the job process; repeatable (default -Xmx1g -XX:+UseParallelGC: a"
+              + " small heap faults in fewer fresh pages, and memory does not grow with the export).")
+  List<String> jvmOpts = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC"));
 
   @Option(
       names = "--job-arg",
