@@ -4,6 +4,9 @@ package io.ddb2delta.change;
  * A source record that cannot become a {@link ChangeRecord}. {@link #errorClass()} is a stable
  * category (for example {@code MALFORMED_JSON}, {@code INVALID_VALUE}, {@code MISSING_KEY}); the
  * message says what is wrong.
+ *
+ * <p>{@link #UNKNOWN_TABLE} marks a well-formed record of a table the decoder was not configured
+ * for: the record is fine, the routing is not.
  */
 public class DecodeException extends RuntimeException {
   public static final String MALFORMED_JSON = "MALFORMED_JSON";
@@ -11,6 +14,7 @@ public class DecodeException extends RuntimeException {
   public static final String INVALID_VALUE = "INVALID_VALUE";
   public static final String INVALID_SHAPE = "INVALID_SHAPE";
   public static final String MISSING_KEY = "MISSING_KEY";
+  public static final String UNKNOWN_TABLE = "UNKNOWN_TABLE";
 
   private final String errorClass;
 

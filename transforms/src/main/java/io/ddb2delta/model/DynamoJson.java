@@ -28,8 +28,8 @@ import java.util.Map;
  * back. Both directions stream through Jackson's parser and generator, without a tree model.
  */
 public final class DynamoJson {
-  /** DynamoDB allows M and L to nest 32 levels deep. */
-  static final int MAX_NESTING = 32;
+  /** DynamoDB allows M and L to nest 32 levels deep; every codec of the project applies it. */
+  public static final int MAX_NESTING = 32;
 
   // Leaving the source out of parse locations keeps item contents out of error messages and logs.
   private static final JsonFactory FACTORY =
