@@ -33,6 +33,12 @@ public record ChangeRecord(
     if (keys.isEmpty()) {
       throw new IllegalArgumentException("a change record needs its key attributes");
     }
+    if (op == Op.REMOVE && newImage != null) {
+      throw new IllegalArgumentException("a REMOVE has no new image");
+    }
+    if ((op == Op.SNAPSHOT || op == Op.INSERT) && oldImage != null) {
+      throw new IllegalArgumentException("a " + op + " has no old image");
+    }
     keys = freeze(keys);
     newImage = newImage == null ? null : freeze(newImage);
     oldImage = oldImage == null ? null : freeze(oldImage);
