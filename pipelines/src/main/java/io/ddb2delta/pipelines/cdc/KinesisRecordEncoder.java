@@ -3,6 +3,7 @@ package io.ddb2delta.pipelines.cdc;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.ddb2delta.change.ChangeRecord;
+import io.ddb2delta.change.DecodedChange;
 import io.ddb2delta.change.Op;
 import io.ddb2delta.model.DynamoJson;
 import java.io.ByteArrayOutputStream;

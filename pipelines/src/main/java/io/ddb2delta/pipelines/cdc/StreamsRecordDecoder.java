@@ -2,6 +2,7 @@ package io.ddb2delta.pipelines.cdc;
 
 import io.ddb2delta.change.ChangeRecord;
 import io.ddb2delta.change.DecodeException;
+import io.ddb2delta.change.DecodedChange;
 import io.ddb2delta.change.Op;
 import io.ddb2delta.change.SourceKind;
 import io.ddb2delta.change.SourcePosition;

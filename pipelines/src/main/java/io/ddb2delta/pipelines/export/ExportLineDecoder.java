@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.ddb2delta.change.ChangeRecord;
 import io.ddb2delta.change.DecodeException;
+import io.ddb2delta.change.DecodedChange;
 import io.ddb2delta.change.Op;
 import io.ddb2delta.change.SourcePosition;
 import io.ddb2delta.model.DynamoIon;
@@ -43,14 +44,7 @@ public final class ExportLineDecoder implements Serializable {
     this.keyAttributes = List.copyOf(keyAttributes);
   }
 
-  /**
-   * A decoded line: the envelope, the original text of its parts where it was kept, and the
-   * original text of the image that silver types ({@link ChangeRecord#currentOrLastImage()}), if
-   * any.
-   */
-  public record Decoded(ChangeRecord record, @Nullable RawImages raw, @Nullable RawItem image) {}
-
-  public Decoded decode(String line, String dataFileKey, long lineNumber) {
+  public DecodedChange decode(String line, String dataFileKey, long lineNumber) {
     SourcePosition position =
         SourcePosition.exportLine(manifest.exportId(), dataFileKey, lineNumber);
     Parts parts;
@@ -97,13 +91,15 @@ public final class ExportLineDecoder implements Serializable {
             ? parts.rawKeys.json()
             : parts.rawNew != null ? parts.rawNew.select(keyAttributes) : null;
     RawImages raw =
-        parts.rawNew == null && parts.rawOld == null && rawKeys == null
-            ? null
-            : new RawImages(
-                rawKeys,
-                parts.rawNew == null ? null : parts.rawNew.json(),
-                parts.rawOld == null ? null : parts.rawOld.json());
-    return new Decoded(record, raw, image);
+        new RawImages(
+            rawKeys != null ? rawKeys : DynamoJson.writeItem(keys),
+            parts.rawNew != null
+                ? parts.rawNew.json()
+                : parts.newImage == null ? null : DynamoJson.writeItem(parts.newImage),
+            parts.rawOld != null
+                ? parts.rawOld.json()
+                : parts.oldImage == null ? null : DynamoJson.writeItem(parts.oldImage));
+    return new DecodedChange(record, raw, image, false, null);
   }
 
   /** A syntax error inside an item is malformed input; anything else is an invalid value. */

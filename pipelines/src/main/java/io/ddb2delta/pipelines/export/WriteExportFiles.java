@@ -1,6 +1,7 @@
 package io.ddb2delta.pipelines.export;
 
 import io.ddb2delta.change.DecodeException;
+import io.ddb2delta.change.DecodedChange;
 import io.ddb2delta.delta.DataFile;
 import io.ddb2delta.delta.DeltaFileWriter;
 import io.ddb2delta.mapping.MappingException;
@@ -99,7 +100,7 @@ class WriteExportFiles extends DoFn<ExportDataFile, KV<String, DataFile>> {
           continue;
         }
         lines++;
-        ExportLineDecoder.Decoded decoded;
+        DecodedChange decoded;
         try {
           decoded = decoder.decode(line, file.dataFileKey(), lineNumber);
         } catch (DecodeException e) {

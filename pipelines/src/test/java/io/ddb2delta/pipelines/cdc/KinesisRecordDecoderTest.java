@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.entry;
 
 import io.ddb2delta.change.ChangeRecord;
 import io.ddb2delta.change.DecodeException;
+import io.ddb2delta.change.DecodedChange;
 import io.ddb2delta.change.Op;
 import io.ddb2delta.change.SourceKind;
 import io.ddb2delta.model.DynamoValue;

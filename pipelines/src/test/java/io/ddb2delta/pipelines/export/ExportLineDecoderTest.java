@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ddb2delta.change.ChangeRecord;
 import io.ddb2delta.change.DecodeException;
+import io.ddb2delta.change.DecodedChange;
 import io.ddb2delta.change.Op;
 import io.ddb2delta.change.SourceKind;
 import io.ddb2delta.model.DynamoValue;
@@ -49,8 +50,7 @@ class ExportLineDecoderTest {
   @Test
   void fullJsonLineIsASnapshotAtExportTimeWithItsOriginalText() {
     String line = fixture("full-export-line.json").get(0);
-    ExportLineDecoder.Decoded d =
-        decoder(ExportFormat.DYNAMODB_JSON, false).decode(line, "data/a.json.gz", 3);
+    DecodedChange d = decoder(ExportFormat.DYNAMODB_JSON, false).decode(line, "data/a.json.gz", 3);
     ChangeRecord r = d.record();
 
     assertThat(r.op()).isEqualTo(Op.SNAPSHOT);

@@ -1,14 +1,13 @@
-package io.ddb2delta.pipelines.cdc;
+package io.ddb2delta.change;
 
-import io.ddb2delta.change.ChangeRecord;
-import io.ddb2delta.change.Op;
 import io.ddb2delta.model.RawItem;
 import io.ddb2delta.tables.BronzeTable.RawImages;
 import java.util.Objects;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * One change record decoded from a streaming source (Kinesis or DynamoDB Streams).
+ * One record decoded from any source (an export line, a Kinesis record, a DynamoDB Streams record),
+ * with what bronze and silver need besides the envelope.
  *
  * <p>Guarantees: {@code raw} holds the DynamoDB JSON text bronze stores for the keys and each image
  * present (the original text where the source had text, otherwise an encoding of the values);
@@ -17,7 +16,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * DynamoDB's Time to Live made; {@code sizeBytes} is the record's {@code SizeBytes} as DynamoDB
  * reported it, or null if it did not.
  *
- * <p>It mirrors {@code ExportLineDecoder.Decoded}, with the two facts only change streams carry.
+ * <p>Export rows are never TTL expiries and carry no size.
  */
 public record DecodedChange(
     ChangeRecord record,
