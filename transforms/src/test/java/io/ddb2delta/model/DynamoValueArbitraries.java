@@ -13,7 +13,7 @@ import net.jqwik.api.Tuple;
  * Generators of valid DynamoDB values: all ten types, nesting, empty and non-ASCII strings, NULL,
  * DynamoDB's number limits and random bytes. Every generated value is one DynamoDB would store.
  */
-final class DynamoValueArbitraries {
+public final class DynamoValueArbitraries {
 
   /** Number texts at DynamoDB's limits, written out by hand from its documented rules. */
   static final List<String> EDGE_NUMBERS =
@@ -41,12 +41,12 @@ final class DynamoValueArbitraries {
 
   private DynamoValueArbitraries() {}
 
-  static Arbitrary<Map<String, DynamoValue>> items() {
+  public static Arbitrary<Map<String, DynamoValue>> items() {
     return Arbitraries.maps(attributeNames(), values(3)).ofMaxSize(6);
   }
 
   /** Values nesting M and L up to {@code depth} levels. */
-  static Arbitrary<DynamoValue> values(int depth) {
+  public static Arbitrary<DynamoValue> values(int depth) {
     if (depth == 0) {
       return scalarsAndSets();
     }

@@ -12,6 +12,7 @@ import io.ddb2delta.change.DecodedChange;
 import io.ddb2delta.change.Op;
 import io.ddb2delta.change.SourcePosition;
 import io.ddb2delta.model.DynamoValue;
+import io.ddb2delta.model.DynamoValueArbitraries;
 import io.ddb2delta.tables.BronzeTable.RawImages;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

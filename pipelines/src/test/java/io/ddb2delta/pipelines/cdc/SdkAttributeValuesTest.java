@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ddb2delta.model.DynamoValue;
+import io.ddb2delta.model.DynamoValueArbitraries;
 import io.ddb2delta.model.InvalidValueException;
 import java.util.ArrayList;
 import java.util.Arrays;
