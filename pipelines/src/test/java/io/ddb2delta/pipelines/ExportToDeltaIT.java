@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.pipelines.export.ExportFormat;
+import io.ddb2delta.pipelines.local.LocalS3;
 import io.ddb2delta.pipelines.tools.ExportType;
 import io.ddb2delta.pipelines.tools.ExportWriter;
 import io.ddb2delta.testing.QueryResult;
-import io.ddb2delta.testing.S3ProxyServer;
 import io.ddb2delta.testing.SparkVerifier;
 import java.io.IOException;
 import java.io.InputStream;
@@ -416,7 +416,7 @@ class ExportToDeltaIT {
         export(
             "01700000000000-s3", ExportFormat.DYNAMODB_JSON, List.of(edges, edges.subList(0, 2)));
     Path root = tmp.resolve("lake-s3");
-    try (S3ProxyServer s3 = S3ProxyServer.start()) {
+    try (LocalS3 s3 = LocalS3.start()) {
       s3.createBucket("exports");
       s3.uploadDirectory(tmp.resolve("exports"), "exports", "prod");
       List<String> args = new ArrayList<>(s3.pipelineArgs());

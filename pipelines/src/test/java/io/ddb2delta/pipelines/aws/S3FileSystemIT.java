@@ -3,7 +3,7 @@ package io.ddb2delta.pipelines.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ddb2delta.testing.S3ProxyServer;
+import io.ddb2delta.pipelines.local.LocalS3;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
@@ -34,8 +34,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * Beam's {@code s3://} file system, configured only by {@link S3ProxyServer#pipelineArgs()}, lists,
- * reads and writes objects on a local S3 endpoint through {@link PathStyleS3ClientBuilderFactory}.
+ * Beam's {@code s3://} file system, configured only by {@link LocalS3#pipelineArgs()}, lists, reads
+ * and writes objects on a local S3 endpoint through {@link PathStyleS3ClientBuilderFactory}.
  */
 class S3FileSystemIT {
 
@@ -46,7 +46,7 @@ class S3FileSystemIT {
 
   @TempDir static Path local;
 
-  private static S3ProxyServer server;
+  private static LocalS3 server;
   private static Map<String, byte[]> uploaded;
 
   @BeforeAll
@@ -59,7 +59,7 @@ class S3FileSystemIT {
             "part-0.json.gz", Files.readAllBytes(export.resolve("part-0.json.gz")),
             "manifest-summary.json", Files.readAllBytes(export.resolve("manifest-summary.json")));
 
-    server = S3ProxyServer.start();
+    server = LocalS3.start();
     server.createBucket(BUCKET);
     server.uploadDirectory(export, BUCKET, "exports/t1");
 

@@ -1,4 +1,4 @@
-package io.ddb2delta.testing;
+package io.ddb2delta.pipelines.local;
 
 import io.ddb2delta.pipelines.aws.PathStyleS3ClientBuilderFactory;
 import java.io.IOException;
@@ -6,60 +6,60 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * An in-memory S3 endpoint (embedded s3proxy) on a free loopback port, for tests.
+ * An in-memory S3 endpoint (embedded s3proxy) bound to 127.0.0.1, on a free or given port.
  *
- * <p>Requests must be signed (AWS V2 or V4) with {@link #ACCESS_KEY_ID} and {@link
- * #SECRET_ACCESS_KEY}; unknown headers are ignored, because Beam always sends {@code
+ * <p>Requests must be signed (AWS V2 or V4) with {@link LocalAws#ACCESS_KEY_ID} and {@link
+ * LocalAws#SECRET_ACCESS_KEY}; unknown headers are ignored, because Beam always sends {@code
  * x-amz-server-side-encryption-bucket-key-enabled}. Objects live only as long as the server. {@link
  * #client()} and {@link #pipelineArgs()} are set up for this endpoint (path-style, region
  * us-east-1, checksums only when required); {@link #close()} stops the server and closes the
  * client.
  */
-public final class S3ProxyServer implements AutoCloseable {
-
-  public static final String ACCESS_KEY_ID = "ddb2delta-test-access-key";
-  public static final String SECRET_ACCESS_KEY = "ddb2delta-test-secret-key";
-  public static final String REGION = "us-east-1";
+public final class LocalS3 implements AutoCloseable {
 
   private final BlobStoreContext blobStore;
   private final S3Proxy proxy;
   private final URI endpoint;
   private final S3Client client;
 
-  private S3ProxyServer(BlobStoreContext blobStore, S3Proxy proxy) {
+  private LocalS3(BlobStoreContext blobStore, S3Proxy proxy) {
     this.blobStore = blobStore;
     this.proxy = proxy;
-    this.endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+    this.endpoint = LocalAws.loopback(proxy.getPort());
     this.client =
         S3Client.builder()
             .endpointOverride(endpoint)
-            .region(Region.of(REGION))
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY)))
+            .region(LocalAws.region())
+            .credentialsProvider(LocalAws.credentials())
             .forcePathStyle(true)
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
             .build();
   }
 
-  /** Starts a server with an empty store; returns once it accepts connections. */
-  public static S3ProxyServer start() {
+  /** Starts a server with an empty store on a free port; returns once it accepts connections. */
+  public static LocalS3 start() {
+    return start(0);
+  }
+
+  /**
+   * Starts a server with an empty store on {@code port} (0: a free one); returns once it accepts
+   * connections.
+   */
+  public static LocalS3 start(int port) {
     BlobStoreContext blobStore =
         ContextBuilder.newBuilder("transient-nio2")
             .credentials("unused", "unused")
@@ -67,8 +67,9 @@ public final class S3ProxyServer implements AutoCloseable {
     S3Proxy proxy =
         S3Proxy.builder()
             .blobStore(blobStore.getBlobStore())
-            .endpoint(URI.create("http://127.0.0.1:0"))
-            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY_ID, SECRET_ACCESS_KEY)
+            .endpoint(LocalAws.loopback(port))
+            .awsAuthentication(
+                AuthenticationType.AWS_V2_OR_V4, LocalAws.ACCESS_KEY_ID, LocalAws.SECRET_ACCESS_KEY)
             .ignoreUnknownHeaders(true)
             .build();
     try {
@@ -77,7 +78,7 @@ public final class S3ProxyServer implements AutoCloseable {
       blobStore.close();
       throw new IllegalStateException("s3proxy did not start", e);
     }
-    return new S3ProxyServer(blobStore, proxy);
+    return new LocalS3(blobStore, proxy);
   }
 
   /** {@code http://127.0.0.1:<bound port>}. */
@@ -122,15 +123,9 @@ public final class S3ProxyServer implements AutoCloseable {
    * rejects {@code --s3ClientFactoryClass}.
    */
   public List<String> pipelineArgs() {
-    return List.of(
-        "--awsRegion=" + REGION,
-        "--endpoint=" + endpoint,
-        "--awsCredentialsProvider={\"@type\":\"StaticCredentialsProvider\",\"accessKeyId\":\""
-            + ACCESS_KEY_ID
-            + "\",\"secretAccessKey\":\""
-            + SECRET_ACCESS_KEY
-            + "\"}",
-        "--s3ClientFactoryClass=" + PathStyleS3ClientBuilderFactory.class.getName());
+    List<String> args = new ArrayList<>(LocalAws.beamArgs(endpoint));
+    args.add("--s3ClientFactoryClass=" + PathStyleS3ClientBuilderFactory.class.getName());
+    return List.copyOf(args);
   }
 
   @Override
