@@ -24,11 +24,11 @@ public final class LocalAws {
 
   private LocalAws() {}
 
-  static Region region() {
+  public static Region region() {
     return Region.of(REGION);
   }
 
-  static StaticCredentialsProvider credentials() {
+  public static StaticCredentialsProvider credentials() {
     return StaticCredentialsProvider.create(
         AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY));
   }
