@@ -18,6 +18,9 @@ public record RunSummary(
     double cpuSeconds,
     long peakRssBytes) {
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   public RunSummary {
     rowsAdded = new LinkedHashMap<>(rowsAdded);
   }
@@ -57,26 +60,20 @@ public record RunSummary(
 
   /** The summary as one JSON object, for the benchmark harness and for orchestration. */
   public String toJson() {
-    StringBuilder rows = new StringBuilder();
-    for (Map.Entry<String, Long> e : rowsAdded.entrySet()) {
-      rows.append(rows.length() == 0 ? "" : ",")
-          .append('"')
-          .append(e.getKey())
-          .append("\":")
-          .append(e.getValue());
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("description", description);
+    json.put("recordsRead", recordsRead);
+    json.put("quarantined", quarantined());
+    json.put("alreadyLoaded", alreadyLoaded);
+    json.put("rowsAdded", rowsAdded);
+    json.put("wallSeconds", wallSeconds);
+    json.put("cpuSeconds", cpuSeconds);
+    json.put("peakRssBytes", peakRssBytes);
+    try {
+      return JSON.writeValueAsString(json);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
     }
-    return String.format(
-        Locale.ROOT,
-        "{\"description\":\"%s\",\"recordsRead\":%d,\"quarantined\":%d,\"alreadyLoaded\":%b,"
-            + "\"rowsAdded\":{%s},\"wallSeconds\":%.3f,\"cpuSeconds\":%.3f,\"peakRssBytes\":%d}",
-        description.replace("\\", "\\\\").replace("\"", "\\\""),
-        recordsRead,
-        quarantined(),
-        alreadyLoaded,
-        rows,
-        wallSeconds,
-        cpuSeconds,
-        peakRssBytes);
   }
 
   /** The process's peak resident set size (Linux VmHWM), or -1 where it cannot be read. */

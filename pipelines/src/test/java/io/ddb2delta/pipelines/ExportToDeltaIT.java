@@ -10,6 +10,7 @@ import io.ddb2delta.pipelines.export.ExportFormat;
 import io.ddb2delta.pipelines.local.LocalS3;
 import io.ddb2delta.pipelines.tools.ExportType;
 import io.ddb2delta.pipelines.tools.ExportWriter;
+import io.ddb2delta.testing.JobRuns;
 import io.ddb2delta.testing.QueryResult;
 import io.ddb2delta.testing.SparkVerifier;
 import java.io.IOException;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,11 +72,7 @@ class ExportToDeltaIT {
   }
 
   private static RunSummary run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--progressIntervalSeconds=0");
-    PipelineOptionsFactory.register(Ddb2DeltaOptions.class);
-    return Ddb2Delta.run(
-        PipelineOptionsFactory.fromArgs(all.toArray(String[]::new)).as(Ddb2DeltaOptions.class));
+    return JobRuns.run(List.of(args));
   }
 
   private static String table(Path root, String name) {

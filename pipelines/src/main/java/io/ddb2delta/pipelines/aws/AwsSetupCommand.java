@@ -155,10 +155,8 @@ public final class AwsSetupCommand implements Callable<Integer> {
     DynamoDbClientBuilder b = DynamoDbClient.builder().region(Region.of(region));
     if (dynamodbEndpoint != null) {
       b.endpointOverride(dynamodbEndpoint);
-      if (isLoopback(dynamodbEndpoint)) {
-        b.credentialsProvider(LocalAws.credentials());
-      }
     }
+    b.credentialsProvider(LocalAws.credentialsFor(dynamodbEndpoint));
     return b.build();
   }
 
@@ -166,15 +164,8 @@ public final class AwsSetupCommand implements Callable<Integer> {
     KinesisClientBuilder b = KinesisClient.builder().region(Region.of(region));
     if (kinesisEndpoint != null) {
       b.endpointOverride(kinesisEndpoint);
-      if (isLoopback(kinesisEndpoint)) {
-        b.credentialsProvider(LocalAws.credentials());
-      }
     }
+    b.credentialsProvider(LocalAws.credentialsFor(kinesisEndpoint));
     return b.build();
-  }
-
-  private static boolean isLoopback(URI endpoint) {
-    String host = endpoint.getHost();
-    return "127.0.0.1".equals(host) || "localhost".equals(host) || "::1".equals(host);
   }
 }

@@ -1,8 +1,13 @@
 package io.ddb2delta.pipelines.local;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.List;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
@@ -31,6 +36,38 @@ public final class LocalAws {
   public static StaticCredentialsProvider credentials() {
     return StaticCredentialsProvider.create(
         AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY));
+  }
+
+  /**
+   * True for an endpoint on the loopback interface: {@code localhost} or a loopback IP literal
+   * ({@code 127.x.x.x}, {@code ::1}). Host names are not looked up, so nothing here waits on DNS.
+   */
+  public static boolean isLoopback(@Nullable URI endpoint) {
+    String host = endpoint == null ? null : endpoint.getHost();
+    if (host == null) {
+      return false;
+    }
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    String literal =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    if (!literal.matches("[0-9.]+") && !literal.contains(":")) {
+      return false;
+    }
+    try {
+      return InetAddress.getByName(literal).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The local stack's fixed, non-secret credentials for a loopback endpoint; the AWS default chain
+   * for any other endpoint, or none.
+   */
+  public static AwsCredentialsProvider credentialsFor(@Nullable URI endpoint) {
+    return isLoopback(endpoint) ? credentials() : DefaultCredentialsProvider.builder().build();
   }
 
   /**

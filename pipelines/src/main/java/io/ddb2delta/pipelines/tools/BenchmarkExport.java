@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -150,12 +148,13 @@ public final class BenchmarkExport implements Callable<Integer> {
     return System.getProperty("java.class.path");
   }
 
-  private static double number(String json, String field) {
-    Matcher m = Pattern.compile("\"" + field + "\":(-?[0-9.]+)").matcher(json);
-    if (!m.find()) {
-      throw new IllegalStateException("no " + field + " in " + json);
+  private static double number(String json, String field) throws IOException {
+    com.fasterxml.jackson.databind.JsonNode value =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).get(field);
+    if (value == null || !value.isNumber()) {
+      throw new IllegalStateException("no number " + field + " in " + json);
     }
-    return Double.parseDouble(m.group(1));
+    return value.asDouble();
   }
 
   private static void deleteRecursively(Path path) throws IOException {

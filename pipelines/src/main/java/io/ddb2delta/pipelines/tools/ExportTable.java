@@ -186,11 +186,8 @@ public final class ExportTable implements Callable<Integer> {
         DynamoDbClient.builder().region(software.amazon.awssdk.regions.Region.of(region));
     if (endpoint != null) {
       builder.endpointOverride(endpoint);
-      String host = endpoint.getHost();
-      if ("127.0.0.1".equals(host) || "localhost".equals(host) || "::1".equals(host)) {
-        builder.credentialsProvider(LocalAws.credentials());
-      }
     }
+    builder.credentialsProvider(LocalAws.credentialsFor(endpoint));
     return builder.build();
   }
 

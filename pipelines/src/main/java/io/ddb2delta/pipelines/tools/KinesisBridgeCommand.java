@@ -5,7 +5,6 @@ import io.ddb2delta.pipelines.local.LocalAws;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -16,10 +15,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
@@ -43,7 +38,6 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
         "Copies a DynamoDB table's stream into a Kinesis stream in the Kinesis Data Streams for"
             + " DynamoDB format, as AWS would.")
 public final class KinesisBridgeCommand implements Callable<Integer> {
-  private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
 
   @Spec private CommandSpec spec;
 
@@ -121,25 +115,25 @@ public final class KinesisBridgeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    boolean local = isLocal(dynamodbEndpoint) && isLocal(kinesisEndpoint);
+    boolean local = LocalAws.isLoopback(dynamodbEndpoint) && LocalAws.isLoopback(kinesisEndpoint);
     Region awsRegion =
         region != null
             ? Region.of(region)
             : local ? Region.of(LocalAws.REGION) : new DefaultAwsRegionProviderChain().getRegion();
-    if (isLocal(kinesisEndpoint)) {
+    if (LocalAws.isLoopback(kinesisEndpoint)) {
       // kinesalite cannot read CBOR; JSON also works against AWS. Set before the client is built.
       System.setProperty("aws.cborEnabled", "false");
     }
     try (DynamoDbStreamsClient streams =
             DynamoDbStreamsClient.builder()
                 .region(awsRegion)
-                .credentialsProvider(credentials(dynamodbEndpoint))
+                .credentialsProvider(LocalAws.credentialsFor(dynamodbEndpoint))
                 .applyMutation(b -> endpoint(b, dynamodbEndpoint))
                 .build();
         KinesisClient kinesis =
             KinesisClient.builder()
                 .region(awsRegion)
-                .credentialsProvider(credentials(kinesisEndpoint))
+                .credentialsProvider(LocalAws.credentialsFor(kinesisEndpoint))
                 .applyMutation(b -> endpoint(b, kinesisEndpoint))
                 .build()) {
       ensureStream(kinesis, out);
@@ -228,17 +222,6 @@ public final class KinesisBridgeCommand implements Callable<Integer> {
     return String.format(
         "read %d, put %d (%d duplicates), skipped %d",
         s.read(), s.put(), s.duplicated(), s.skipped());
-  }
-
-  static boolean isLocal(URI endpoint) {
-    return endpoint != null && endpoint.getHost() != null && LOOPBACK.contains(endpoint.getHost());
-  }
-
-  private static AwsCredentialsProvider credentials(URI endpoint) {
-    return isLocal(endpoint)
-        ? StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(LocalAws.ACCESS_KEY_ID, LocalAws.SECRET_ACCESS_KEY))
-        : DefaultCredentialsProvider.builder().build();
   }
 
   private static void endpoint(

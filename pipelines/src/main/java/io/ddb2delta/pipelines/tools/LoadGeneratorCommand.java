@@ -3,9 +3,7 @@ package io.ddb2delta.pipelines.tools;
 import io.ddb2delta.pipelines.local.LocalAws;
 import io.ddb2delta.pipelines.local.LocalDynamoDb;
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,10 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
@@ -142,25 +138,16 @@ public final class LoadGeneratorCommand implements Callable<Integer> {
     return 0;
   }
 
-  private DynamoDbClient client(URI target, boolean embedded) throws UnknownHostException {
+  private DynamoDbClient client(URI target, boolean embedded) {
     DynamoDbClientBuilder builder = DynamoDbClient.builder().endpointOverride(target);
-    boolean local = embedded || isLoopback(target);
+    boolean local = embedded || LocalAws.isLoopback(target);
     if (region != null) {
       builder.region(Region.of(region));
     } else if (local) {
       builder.region(Region.of(LocalAws.REGION));
     }
     AwsCredentialsProvider credentials =
-        local
-            ? StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(LocalAws.ACCESS_KEY_ID, LocalAws.SECRET_ACCESS_KEY))
-            : DefaultCredentialsProvider.builder().build();
+        local ? LocalAws.credentials() : DefaultCredentialsProvider.builder().build();
     return builder.credentialsProvider(credentials).build();
-  }
-
-  private static boolean isLoopback(URI target) throws UnknownHostException {
-    String host = target.getHost();
-    return host != null
-        && (host.equalsIgnoreCase("localhost") || InetAddress.getByName(host).isLoopbackAddress());
   }
 }

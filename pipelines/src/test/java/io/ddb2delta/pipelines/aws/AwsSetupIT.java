@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ddb2delta.pipelines.local.LocalAws;
 import io.ddb2delta.pipelines.local.LocalDynamoDb;
 import io.ddb2delta.pipelines.local.LocalKinesis;
+import io.ddb2delta.testing.DynamoTables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -20,13 +21,8 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ApproximateCreationDateTimePrecision;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ExportFormat;
 import software.amazon.awssdk.services.dynamodb.model.ExportType;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 /**
@@ -38,26 +34,12 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 class AwsSetupIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static void createTable(DynamoDbClient ddb, String name, String key) {
-    ddb.createTable(
-        b ->
-            b.tableName(name)
-                .keySchema(
-                    KeySchemaElement.builder().attributeName(key).keyType(KeyType.HASH).build())
-                .attributeDefinitions(
-                    AttributeDefinition.builder()
-                        .attributeName(key)
-                        .attributeType(ScalarAttributeType.S)
-                        .build())
-                .billingMode(BillingMode.PAY_PER_REQUEST));
-  }
-
   @Test
   void aSecondRunChangesNothing() throws Exception {
     try (LocalDynamoDb dynamo = LocalDynamoDb.start();
         LocalKinesis kinesis = LocalKinesis.start()) {
-      createTable(dynamo.dynamoDb(), "orders", "order_id");
-      createTable(dynamo.dynamoDb(), "users", "user_id");
+      DynamoTables.create(dynamo.dynamoDb(), "orders", "order_id", false);
+      DynamoTables.create(dynamo.dynamoDb(), "users", "user_id", false);
       AwsSetup setup = new AwsSetup(dynamo.dynamoDb(), kinesis.kinesis(), Duration.ofMillis(50));
       List<AwsSetup.TableSetup> tables =
           List.of(new AwsSetup.TableSetup("orders", 4), new AwsSetup.TableSetup("users", 2));

@@ -11,6 +11,7 @@ import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.model.DynamoValue;
 import io.ddb2delta.pipelines.local.LocalDynamoDb;
 import io.ddb2delta.pipelines.local.LocalKinesis;
+import io.ddb2delta.testing.DynamoTables;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,15 +22,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.Record;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
-import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Shard;
@@ -68,22 +63,7 @@ class ChangeDecodersIT {
   @Test
   void streamRecordsBecomeEnvelopesAndSilverRowsAndSurviveTheKinesisFormat() throws Exception {
     DynamoDbClient ddb = dynamo.dynamoDb();
-    ddb.createTable(
-        b ->
-            b.tableName("orders")
-                .keySchema(
-                    KeySchemaElement.builder()
-                        .attributeName("order_id")
-                        .keyType(KeyType.HASH)
-                        .build())
-                .attributeDefinitions(
-                    AttributeDefinition.builder()
-                        .attributeName("order_id")
-                        .attributeType(ScalarAttributeType.S)
-                        .build())
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .streamSpecification(
-                    s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
+    DynamoTables.create(ddb, "orders", "order_id", true);
     Map<String, AttributeValue> key = Map.of("order_id", s("ord-1"));
     ddb.putItem(
         b ->

@@ -2,6 +2,7 @@ package io.ddb2delta.pipelines.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ddb2delta.testing.DynamoTables;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -18,13 +19,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.OperationType;
-import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
@@ -77,30 +73,7 @@ class LocalStackIT {
   @Test
   void dynamoDbStreamShowsInsertModifyRemoveInOrder() {
     DynamoDbClient ddb = stack.dynamoDb().orElseThrow().dynamoDb();
-    TableDescription table =
-        ddb.createTable(
-                b ->
-                    b.tableName("orders")
-                        .keySchema(
-                            KeySchemaElement.builder()
-                                .attributeName("order_id")
-                                .keyType(KeyType.HASH)
-                                .build())
-                        .attributeDefinitions(
-                            AttributeDefinition.builder()
-                                .attributeName("order_id")
-                                .attributeType(ScalarAttributeType.S)
-                                .build())
-                        .provisionedThroughput(
-                            ProvisionedThroughput.builder()
-                                .readCapacityUnits(5L)
-                                .writeCapacityUnits(5L)
-                                .build())
-                        .streamSpecification(
-                            s ->
-                                s.streamEnabled(true)
-                                    .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)))
-            .tableDescription();
+    TableDescription table = DynamoTables.create(ddb, "orders", "order_id", true);
     Map<String, AttributeValue> key = Map.of("order_id", s("o-1"));
     ddb.putItem(b -> b.tableName("orders").item(Map.of("order_id", s("o-1"), "status", s("new"))));
     ddb.updateItem(

@@ -2,26 +2,20 @@ package io.ddb2delta.pipelines.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ddb2delta.pipelines.Ddb2Delta;
-import io.ddb2delta.pipelines.Ddb2DeltaOptions;
 import io.ddb2delta.pipelines.RunSummary;
 import io.ddb2delta.pipelines.cdc.SdkAttributeValues;
 import io.ddb2delta.pipelines.local.LocalDynamoDb;
 import io.ddb2delta.pipelines.local.LocalS3;
+import io.ddb2delta.testing.DynamoTables;
+import io.ddb2delta.testing.JobRuns;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -33,33 +27,12 @@ class ExportTableIT {
 
   @TempDir Path tmp;
 
-  private static RunSummary load(List<String> args) {
-    List<String> all = new ArrayList<>(args);
-    all.add("--progressIntervalSeconds=0");
-    PipelineOptionsFactory.register(Ddb2DeltaOptions.class);
-    return Ddb2Delta.run(
-        PipelineOptionsFactory.fromArgs(all.toArray(String[]::new)).as(Ddb2DeltaOptions.class));
-  }
-
   @Test
   void exportsATableThatTheJobLoadsFromAFolderAndFromS3() throws Exception {
     try (LocalDynamoDb dynamo = LocalDynamoDb.start();
         LocalS3 s3 = LocalS3.start()) {
       DynamoDbClient ddb = dynamo.dynamoDb();
-      ddb.createTable(
-          b ->
-              b.tableName("orders")
-                  .keySchema(
-                      KeySchemaElement.builder()
-                          .attributeName("order_id")
-                          .keyType(KeyType.HASH)
-                          .build())
-                  .attributeDefinitions(
-                      AttributeDefinition.builder()
-                          .attributeName("order_id")
-                          .attributeType(ScalarAttributeType.S)
-                          .build())
-                  .billingMode(BillingMode.PAY_PER_REQUEST));
+      DynamoTables.create(ddb, "orders", "order_id", false);
       SyntheticItems orders = new SyntheticItems(SyntheticTable.ORDERS, 3);
       for (int start = 0; start < ITEMS; start += 25) {
         List<WriteRequest> batch = new ArrayList<>();
@@ -85,7 +58,7 @@ class ExportTableIT {
                   "--export-id=01700000000000-localjson");
       assertThat(exit).isZero();
       RunSummary fromFolder =
-          load(
+          JobRuns.run(
               List.of(
                   "--exportPath="
                       + tmp.resolve("exports/AWSDynamoDB/01700000000000-localjson")
@@ -114,7 +87,7 @@ class ExportTableIT {
       List<String> loadArgs = new ArrayList<>(s3.pipelineArgs());
       loadArgs.add("--exportPath=s3://lake-exports/backfill/AWSDynamoDB/01700000000000-localion/");
       loadArgs.add("--deltaRoot=" + tmp.resolve("lake-s3"));
-      RunSummary fromS3 = load(loadArgs);
+      RunSummary fromS3 = JobRuns.run(loadArgs);
       assertThat(fromS3.recordsRead()).isEqualTo(ITEMS);
       assertThat(fromS3.rowsAdded())
           .containsEntry("dynamodb_bronze", (long) ITEMS)

@@ -10,6 +10,7 @@ import io.ddb2delta.pipelines.cdc.TimePrecision;
 import io.ddb2delta.pipelines.local.LocalAws;
 import io.ddb2delta.pipelines.local.LocalDynamoDb;
 import io.ddb2delta.pipelines.local.LocalKinesis;
+import io.ddb2delta.testing.DynamoTables;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -24,15 +25,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.Record;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
-import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
@@ -75,22 +70,7 @@ class KinesisBridgeIT {
 
   /** 50 inserts; 30 modifies (items 0-29); 20 removes (items 0-19). */
   private static void writeChanges(DynamoDbClient ddb) {
-    ddb.createTable(
-        b ->
-            b.tableName("orders")
-                .keySchema(
-                    KeySchemaElement.builder()
-                        .attributeName("order_id")
-                        .keyType(KeyType.HASH)
-                        .build())
-                .attributeDefinitions(
-                    AttributeDefinition.builder()
-                        .attributeName("order_id")
-                        .attributeType(ScalarAttributeType.S)
-                        .build())
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .streamSpecification(
-                    s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
+    DynamoTables.create(ddb, "orders", "order_id", true);
     for (int i = 0; i < 50; i++) {
       String id = orderId(i);
       ddb.putItem(
