@@ -406,6 +406,47 @@ class ExportToDeltaIT {
   }
 
   @Test
+  void theDefaultRunWritesTheSeedsOrdersSilverAsSparkReadsIt() {
+    Path root = tmp.resolve("lake-default");
+    RunSummary summary = run("--deltaRoot=" + root);
+    assertThat(summary.recordsRead()).isEqualTo(3008);
+
+    List<QueryResult> r =
+        SparkVerifier.query(
+            "SELECT count(*) FROM " + table(root, "orders_silver"),
+            "DESCRIBE TABLE " + table(root, "orders_silver"),
+            "SELECT count(*) FROM " + table(root, "dynamodb_bronze"),
+            "SELECT count(*) FROM " + table(root, "dynamodb_quarantine"),
+            "SELECT count(*) FROM "
+                + table(root, "orders_silver")
+                + " WHERE order_amount IS NULL OR created_at IS NULL OR event_type <> 'SNAPSHOT'");
+    assertThat(r.get(0).singleValue()).isEqualTo(3008L);
+    Map<String, String> types = new java.util.LinkedHashMap<>();
+    for (Map<String, Object> row : r.get(1).rowsAsMaps()) {
+      String name = (String) row.get("col_name");
+      if (name != null && !name.isBlank() && !name.startsWith("#")) {
+        types.putIfAbsent(name, (String) row.get("data_type"));
+      }
+    }
+    // The seed's orders_silver, plus _attributes.
+    assertThat(types)
+        .containsExactly(
+            Map.entry("order_id", "string"),
+            Map.entry("customer_id", "string"),
+            Map.entry("product_id", "string"),
+            Map.entry("order_amount", "decimal(10,2)"),
+            Map.entry("order_status", "string"),
+            Map.entry("created_at", "timestamp"),
+            Map.entry("event_type", "string"),
+            Map.entry("event_timestamp", "timestamp"),
+            Map.entry("processing_timestamp", "timestamp"),
+            Map.entry("_attributes", "string"));
+    assertThat(r.get(2).singleValue()).isEqualTo(3008L);
+    assertThat(r.get(3).singleValue()).isEqualTo(0L);
+    assertThat(r.get(4).singleValue()).isEqualTo(0L);
+  }
+
+  @Test
   void readsAnExportFromS3ThroughBeamsFileSystem() throws Exception {
     List<String> edges = lines("edge-items/edge-orders.jsonl");
     Path local =
