@@ -3,7 +3,6 @@ package io.ddb2delta.pipelines;
 import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.delta.DeltaTableSchema;
 import io.ddb2delta.mapping.TableMapping;
-import io.ddb2delta.pipelines.export.DeltaTargets;
 import io.ddb2delta.pipelines.export.ExportManifest;
 import io.ddb2delta.pipelines.export.LoadExport;
 import java.lang.management.ManagementFactory;
@@ -48,6 +47,11 @@ public final class Ddb2Delta {
         throw new java.io.UncheckedIOException(e);
       }
     }
+    if (!"export".equals(options.getSource())) {
+      // A cancelled streaming read can leave non-daemon reader threads behind (KinesisIO's
+      // among them); the run is over and committed, so the process ends here.
+      System.exit(0);
+    }
   }
 
   /**
@@ -74,9 +78,13 @@ public final class Ddb2Delta {
     FileSystems.setDefaultPipelineOptions(options);
     return switch (options.getSource()) {
       case "export" -> runExport(options);
+      case "kinesis", "dynamodb-streams" -> StreamJob.run(options);
+      case "demo" -> LiveDemo.run(options);
       default ->
           throw new IllegalArgumentException(
-              "--source=" + options.getSource() + " is not supported; use --source=export");
+              "--source="
+                  + options.getSource()
+                  + " is not supported; use demo, export, kinesis or dynamodb-streams");
     };
   }
 
@@ -190,7 +198,7 @@ public final class Ddb2Delta {
     }
   }
 
-  private static long processCpuNanos() {
+  static long processCpuNanos() {
     java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
     return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
   }

@@ -12,9 +12,11 @@ import org.apache.beam.sdk.options.Description;
 public interface Ddb2DeltaOptions extends S3Options {
 
   @Description(
-      "Where records come from. 'export' reads a DynamoDB Export to S3 (full or incremental,"
-          + " DYNAMODB_JSON or ION).")
-  @Default.String("export")
+      "Where records come from. 'demo' (the default) runs the live demo on an embedded local"
+          + " stack; 'export' reads a DynamoDB Export to S3 (full or incremental, DYNAMODB_JSON or"
+          + " ION); 'kinesis' reads Kinesis Data Streams for DynamoDB records from"
+          + " --kinesisStream; 'dynamodb-streams' reads the DynamoDB Streams of --tableName.")
+  @Default.String("demo")
   String getSource();
 
   void setSource(String value);
@@ -28,8 +30,9 @@ public interface Ddb2DeltaOptions extends S3Options {
   void setExportPath(String value);
 
   @Description(
-      "The DynamoDB table. Selects the shipped mapping (users, orders, products, transactions)"
-          + " unless --tableConfig is given. When empty, taken from the export's table ARN.")
+      "The DynamoDB table, or for streaming sources a comma-separated list of tables. Selects"
+          + " the shipped mappings (users, orders, products, transactions) unless --tableConfig"
+          + " is given. When empty: the export's table, or for kinesis every shipped table.")
   @Default.String("")
   String getTableName();
 
@@ -66,4 +69,93 @@ public interface Ddb2DeltaOptions extends S3Options {
   int getProgressIntervalSeconds();
 
   void setProgressIntervalSeconds(int value);
+
+  @Description("The Kinesis stream to read with --source=kinesis.")
+  @Default.String("")
+  String getKinesisStream();
+
+  void setKinesisStream(String value);
+
+  @Description(
+      "Where a streaming source starts when its tables hold no committed position: TRIM_HORIZON,"
+          + " LATEST, or an ISO-8601 instant (Kinesis only). A restarted job always resumes after"
+          + " the positions committed to the tables instead.")
+  @Default.String("TRIM_HORIZON")
+  String getInitialPosition();
+
+  void setInitialPosition(String value);
+
+  @Description("Stop a streaming read after this many records; 0 for no limit (bounded when set).")
+  @Default.Long(0)
+  long getMaxRecords();
+
+  void setMaxRecords(long value);
+
+  @Description("Stop a streaming read after this many seconds; 0 for no limit (bounded when set).")
+  @Default.Long(0)
+  long getMaxReadTimeSeconds();
+
+  void setMaxReadTimeSeconds(long value);
+
+  @Description(
+      "Run a streaming job for this long, then stop it: seconds, or a duration such as 90s, 5m"
+          + " or PT1H; empty runs until Ctrl-C.")
+  @Default.String("")
+  String getDuration();
+
+  void setDuration(String value);
+
+  @Description("Seconds between streaming commits to bronze, silver and quarantine.")
+  @Default.Integer(2)
+  int getCommitIntervalSeconds();
+
+  void setCommitIntervalSeconds(int value);
+
+  @Description(
+      "Seconds for which committed event ids are remembered, so that a duplicate or a replayed"
+          + " record arriving within them is not written again.")
+  @Default.Integer(180)
+  int getDedupHorizonSeconds();
+
+  void setDedupHorizonSeconds(int value);
+
+  @Description(
+      "Seconds after which an idle shard or stream no longer holds the watermark back"
+          + " (KinesisIO's own default is 2 minutes).")
+  @Default.Integer(2)
+  int getIdleWatermarkSeconds();
+
+  void setIdleWatermarkSeconds(int value);
+
+  @Description(
+      "On a Kinesis restart, how many seconds before the oldest committed shard position to"
+          + " resume reading; records already committed are skipped, so this only costs reads.")
+  @Default.Integer(300)
+  int getResumeMarginSeconds();
+
+  void setResumeMarginSeconds(int value);
+
+  @Description("The Kinesis endpoint, e.g. http://127.0.0.1:4567; empty for AWS.")
+  @Default.String("")
+  String getKinesisEndpoint();
+
+  void setKinesisEndpoint(String value);
+
+  @Description("The DynamoDB (and DynamoDB Streams) endpoint; empty for AWS.")
+  @Default.String("")
+  String getDynamodbEndpoint();
+
+  void setDynamodbEndpoint(String value);
+
+  @Description("The live demo's backfill: items written and exported before streaming starts.")
+  @Default.Long(2000)
+  long getDemoBackfillItems();
+
+  void setDemoBackfillItems(long value);
+
+  @Description("The live demo's load generator rate, in changes per second over all tables.")
+  @Default.Double(200)
+  double getDemoRate();
+
+  void setDemoRate(double value);
 }

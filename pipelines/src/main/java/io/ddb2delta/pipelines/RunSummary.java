@@ -16,13 +16,37 @@ public record RunSummary(
     boolean alreadyLoaded,
     double wallSeconds,
     double cpuSeconds,
-    long peakRssBytes) {
+    long peakRssBytes,
+    Map<String, Long> counters) {
 
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
       new com.fasterxml.jackson.databind.ObjectMapper();
 
   public RunSummary {
     rowsAdded = new LinkedHashMap<>(rowsAdded);
+    counters = new LinkedHashMap<>(counters);
+  }
+
+  /** A summary without streaming counters (an export load). */
+  public RunSummary(
+      String description,
+      long recordsRead,
+      Map<String, Long> rowsAdded,
+      String quarantineTable,
+      boolean alreadyLoaded,
+      double wallSeconds,
+      double cpuSeconds,
+      long peakRssBytes) {
+    this(
+        description,
+        recordsRead,
+        rowsAdded,
+        quarantineTable,
+        alreadyLoaded,
+        wallSeconds,
+        cpuSeconds,
+        peakRssBytes,
+        Map.of());
   }
 
   public long quarantined() {
@@ -42,6 +66,12 @@ public record RunSummary(
     out.append(
         String.format(
             Locale.ROOT, "  records read %,d, quarantined %,d%n", recordsRead, quarantined()));
+    if (!counters.isEmpty()) {
+      out.append("  ");
+      counters.forEach((k, v) -> out.append(String.format(Locale.ROOT, "%s %,d  ", k, v)));
+      out.setLength(out.length() - 2);
+      out.append('\n');
+    }
     if (wallSeconds > 0) {
       out.append(
           String.format(
@@ -69,6 +99,7 @@ public record RunSummary(
     json.put("wallSeconds", wallSeconds);
     json.put("cpuSeconds", cpuSeconds);
     json.put("peakRssBytes", peakRssBytes);
+    json.put("counters", counters);
     try {
       return JSON.writeValueAsString(json);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

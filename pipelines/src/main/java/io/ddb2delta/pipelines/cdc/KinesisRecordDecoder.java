@@ -82,8 +82,15 @@ public final class KinesisRecordDecoder implements Serializable {
    */
   public DecodedChange decode(
       byte[] payload, String streamName, String shardId, String sequenceNumber) {
-    SourcePosition position =
-        new SourcePosition(SourceKind.KINESIS, streamName, shardId, sequenceNumber);
+    return decode(
+        payload, new SourcePosition(SourceKind.KINESIS, streamName, shardId, sequenceNumber));
+  }
+
+  /**
+   * Decodes one payload in this shape from any change source; the DynamoDB Streams source writes
+   * its records in it too.
+   */
+  public DecodedChange decode(byte[] payload, SourcePosition position) {
     Parts parts = parse(utf8(payload));
 
     if (!ChangeRules.EVENT_SOURCE.equals(parts.eventSource)) {

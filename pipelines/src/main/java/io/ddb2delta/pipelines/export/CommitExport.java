@@ -3,6 +3,7 @@ package io.ddb2delta.pipelines.export;
 import io.ddb2delta.delta.CommitResult;
 import io.ddb2delta.delta.DataFile;
 import io.ddb2delta.delta.DeltaTable;
+import io.ddb2delta.pipelines.DeltaTargets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

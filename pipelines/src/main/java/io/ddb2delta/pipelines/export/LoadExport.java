@@ -5,6 +5,7 @@ import io.ddb2delta.delta.DataFile;
 import io.ddb2delta.delta.DataFileCoder;
 import io.ddb2delta.delta.DeltaFileWriter;
 import io.ddb2delta.delta.DeltaTable;
+import io.ddb2delta.pipelines.DeltaTargets;
 import java.util.List;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.KvCoder;

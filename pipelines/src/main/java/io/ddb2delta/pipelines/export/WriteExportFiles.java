@@ -6,6 +6,7 @@ import io.ddb2delta.delta.DataFile;
 import io.ddb2delta.delta.DeltaFileWriter;
 import io.ddb2delta.mapping.MappingException;
 import io.ddb2delta.mapping.SilverMapper;
+import io.ddb2delta.pipelines.DeltaTargets;
 import io.ddb2delta.tables.BronzeTable;
 import io.ddb2delta.tables.QuarantineRecord;
 import io.ddb2delta.tables.QuarantineTable;

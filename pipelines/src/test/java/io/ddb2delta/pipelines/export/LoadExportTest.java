@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.ddb2delta.delta.CommitResult;
 import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.mapping.TableMapping;
+import io.ddb2delta.pipelines.DeltaTargets;
 import io.ddb2delta.pipelines.tools.ExportType;
 import io.ddb2delta.pipelines.tools.ExportWriter;
 import java.io.IOException;

@@ -1,0 +1,455 @@
+package io.ddb2delta.pipelines;
+
+import io.ddb2delta.change.SourceKind;
+import io.ddb2delta.delta.DeltaTable;
+import io.ddb2delta.mapping.TableMapping;
+import io.ddb2delta.pipelines.cdc.ChangeCommitter;
+import io.ddb2delta.pipelines.cdc.ChangeMessage;
+import io.ddb2delta.pipelines.cdc.ChangeMessageCoder;
+import io.ddb2delta.pipelines.cdc.ShardPositions;
+import io.ddb2delta.pipelines.cdc.WriteChangesToDelta;
+import io.ddb2delta.pipelines.cdc.streams.DynamoDbStreamsIO;
+import io.ddb2delta.pipelines.cdc.streams.StartPosition;
+import io.ddb2delta.pipelines.local.LocalAws;
+import io.ddb2delta.tables.QuarantineTable;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.aws2.common.ClientConfiguration;
+import org.apache.beam.sdk.io.aws2.kinesis.KinesisIO;
+import org.apache.beam.sdk.io.aws2.kinesis.KinesisRecord;
+import org.apache.beam.sdk.metrics.DistributionResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import software.amazon.kinesis.common.InitialPositionInStream;
+
+/**
+ * The streaming job: Kinesis Data Streams for DynamoDB records, or a table's DynamoDB Stream, into
+ * bronze, silver and quarantine with a commit every few seconds.
+ *
+ * <p>Guarantees: one Delta transaction app id per source ({@code ddb2delta-kinesis-<stream>} or
+ * {@code ddb2delta-dynamodb-streams-<tables>}), under which {@link WriteChangesToDelta} commits
+ * exactly once. A restart reads the committed shard positions back from bronze and resumes after
+ * them (DynamoDB Streams: at the next sequence number; Kinesis: at a timestamp before the oldest
+ * committed arrival, with everything already committed skipped). The job stops after {@code
+ * --duration}, at the end of a bounded read, or on Ctrl-C, and returns what it committed.
+ */
+final class StreamJob {
+  private StreamJob() {}
+
+  static RunSummary run(Ddb2DeltaOptions options) {
+    long wallStart = System.nanoTime();
+    SourceKind kind = SourceKind.fromLabel(options.getSource());
+    List<TableMapping> mappings = mappings(options, kind);
+    DeltaTargets targets = new DeltaTargets(options.getDeltaRoot(), mappings);
+    String appId = appId(options, kind, mappings);
+    long horizonMillis = options.getDedupHorizonSeconds() * 1000L;
+    long fileBytes = (long) options.getTargetFileSizeMb() << 20;
+
+    // Creates the tables, and reads where the last run stopped.
+    ChangeCommitter probe = new ChangeCommitter(targets, appId, horizonMillis, fileBytes);
+    ShardPositions committed = probe.committedPositions();
+    ShardPositions arrivals = probe.committedArrivals();
+    Map<String, Long> before = new LinkedHashMap<>();
+    for (String table : targets.schemas().keySet()) {
+      before.put(table, DeltaTable.forPath(targets.pathOf(table)).numRecords());
+    }
+
+    Pipeline pipeline = Pipeline.create(options);
+    PCollection<ChangeMessage> messages =
+        switch (kind) {
+          case KINESIS -> readKinesis(pipeline, options, arrivals);
+          case DYNAMODB_STREAMS -> readStreams(pipeline, options, mappings, committed);
+          case EXPORT -> throw new IllegalStateException("not a streaming source");
+        };
+    messages.apply(
+        "Commit to Delta",
+        WriteChangesToDelta.into(targets, appId)
+            .withCommitInterval(Duration.standardSeconds(options.getCommitIntervalSeconds()))
+            .withDedupHorizon(Duration.millis(horizonMillis))
+            .withTargetFileBytes(fileBytes));
+
+    String description =
+        String.format(
+            Locale.ROOT,
+            "%s %s -> %s (app id %s, %s)",
+            kind.label(),
+            kind == SourceKind.KINESIS
+                ? options.getKinesisStream()
+                : mappings.stream().map(TableMapping::table).toList(),
+            options.getDeltaRoot(),
+            appId,
+            committed.isEmpty() ? "new: " + options.getInitialPosition() : "resuming");
+    System.out.println(description);
+    Map<String, Long> counters = runUntilStopped(pipeline, options);
+
+    Map<String, Long> added = new LinkedHashMap<>();
+    for (String table : targets.schemas().keySet()) {
+      added.put(table, DeltaTable.forPath(targets.pathOf(table)).numRecords() - before.get(table));
+    }
+    return new RunSummary(
+        description,
+        counters.getOrDefault("messages", 0L),
+        added,
+        QuarantineTable.NAME,
+        false,
+        (System.nanoTime() - wallStart) / 1e9,
+        Ddb2Delta.processCpuNanos() / 1e9,
+        RunSummary.readPeakRssBytes(),
+        counters);
+  }
+
+  static String appId(Ddb2DeltaOptions options, SourceKind kind, List<TableMapping> mappings) {
+    return switch (kind) {
+      case KINESIS -> "ddb2delta-kinesis-" + required(options.getKinesisStream(), "kinesisStream");
+      case DYNAMODB_STREAMS ->
+          "ddb2delta-dynamodb-streams-"
+              + String.join("+", mappings.stream().map(TableMapping::table).sorted().toList());
+      case EXPORT -> throw new IllegalArgumentException("an export is not a stream");
+    };
+  }
+
+  private static List<TableMapping> mappings(Ddb2DeltaOptions options, SourceKind kind) {
+    if (!options.getTableConfig().isBlank()) {
+      return List.of(TableMapping.load(Path.of(options.getTableConfig())));
+    }
+    List<String> tables =
+        Arrays.stream(options.getTableName().split(","))
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .toList();
+    if (tables.isEmpty()) {
+      if (kind == SourceKind.DYNAMODB_STREAMS) {
+        throw new IllegalArgumentException(
+            "--source=dynamodb-streams needs --tableName (one table or a comma-separated list)");
+      }
+      tables = TableMapping.SHIPPED;
+    }
+    return tables.stream().map(TableMapping::shipped).toList();
+  }
+
+  private static PCollection<ChangeMessage> readKinesis(
+      Pipeline pipeline, Ddb2DeltaOptions options, ShardPositions arrivals) {
+    String stream = required(options.getKinesisStream(), "kinesisStream");
+    URI endpoint = endpoint(options.getKinesisEndpoint());
+    if (LocalAws.isLoopback(endpoint)) {
+      // kinesalite speaks JSON only; without this the SDK's CBOR requests hang the read (FACTS §3).
+      System.setProperty("aws.cborEnabled", "false");
+    }
+    KinesisIO.Read read =
+        KinesisIO.read()
+            .withStreamName(stream)
+            .withClientConfiguration(clientConfiguration(endpoint))
+            .withArrivalTimeWatermarkPolicy(
+                Duration.standardSeconds(options.getIdleWatermarkSeconds()));
+    Map<String, String> shards = arrivals.ofStream(stream);
+    if (!shards.isEmpty()) {
+      long oldest = shards.values().stream().mapToLong(Long::parseLong).min().orElseThrow();
+      read =
+          read.withInitialTimestampInStream(
+              new Instant(oldest - options.getResumeMarginSeconds() * 1000L));
+    } else {
+      String initial = options.getInitialPosition();
+      read =
+          switch (initial) {
+            case "TRIM_HORIZON" ->
+                read.withInitialPositionInStream(InitialPositionInStream.TRIM_HORIZON);
+            case "LATEST" -> read.withInitialPositionInStream(InitialPositionInStream.LATEST);
+            default -> read.withInitialTimestampInStream(parseInstant(initial));
+          };
+    }
+    if (options.getMaxRecords() > 0) {
+      read = read.withMaxNumRecords(options.getMaxRecords());
+    }
+    if (options.getMaxReadTimeSeconds() > 0) {
+      read = read.withMaxReadTime(Duration.standardSeconds(options.getMaxReadTimeSeconds()));
+    }
+    return pipeline
+        .apply("Read Kinesis " + stream, read)
+        .apply(
+            "As change messages",
+            MapElements.into(TypeDescriptor.of(ChangeMessage.class))
+                .via(
+                    (KinesisRecord r) ->
+                        new ChangeMessage(
+                            SourceKind.KINESIS,
+                            r.getStreamName(),
+                            r.getShardId(),
+                            r.getSequenceNumber(),
+                            r.getApproximateArrivalTimestamp().getMillis(),
+                            r.getDataAsBytes(),
+                            null)))
+        .setCoder(ChangeMessageCoder.of());
+  }
+
+  private static PCollection<ChangeMessage> readStreams(
+      Pipeline pipeline,
+      Ddb2DeltaOptions options,
+      List<TableMapping> mappings,
+      ShardPositions committed) {
+    URI endpoint = endpoint(options.getDynamodbEndpoint());
+    StartPosition initial =
+        switch (options.getInitialPosition()) {
+          case "TRIM_HORIZON" -> StartPosition.TRIM_HORIZON;
+          case "LATEST" -> StartPosition.LATEST;
+          default ->
+              throw new IllegalArgumentException(
+                  "--initialPosition for dynamodb-streams is TRIM_HORIZON or LATEST, not "
+                      + options.getInitialPosition());
+        };
+    List<PCollection<ChangeMessage>> reads = new ArrayList<>();
+    for (TableMapping m : mappings) {
+      // A table's stream ARN names the table: arn:...:table/<name>/stream/<label>.
+      Map<String, String> resume = new LinkedHashMap<>();
+      committed
+          .asMap()
+          .forEach(
+              (streamArn, shards) -> {
+                if (streamArn.contains(":table/" + m.table() + "/stream/")) {
+                  resume.putAll(shards);
+                }
+              });
+      DynamoDbStreamsIO.Read read =
+          DynamoDbStreamsIO.read()
+              .withTableName(m.table())
+              .withClientConfiguration(clientConfiguration(endpoint))
+              .withInitialPosition(initial)
+              .withStartPositions(resume)
+              .withIdleWatermarkDelay(Duration.standardSeconds(options.getIdleWatermarkSeconds()));
+      if (options.getMaxRecords() > 0) {
+        read = read.withMaxNumRecords(options.getMaxRecords());
+      }
+      if (options.getMaxReadTimeSeconds() > 0) {
+        read = read.withMaxReadTime(Duration.standardSeconds(options.getMaxReadTimeSeconds()));
+      }
+      reads.add(pipeline.apply("Read DynamoDB Stream of " + m.table(), read));
+    }
+    return reads.size() == 1
+        ? reads.get(0)
+        : PCollectionList.of(reads)
+            .apply("All tables", Flatten.pCollections())
+            .setCoder(ChangeMessageCoder.of());
+  }
+
+  /** Runs until the read ends, the duration passes, or the JVM is asked to stop. */
+  private static Map<String, Long> runUntilStopped(Pipeline pipeline, Ddb2DeltaOptions options) {
+    if (options.getRunner() == DirectRunner.class) {
+      options.as(DirectOptions.class).setBlockOnRun(false);
+    }
+    long start = System.nanoTime();
+    long limitNanos = durationNanos(options.getDuration());
+    PipelineResult result = pipeline.run();
+    AtomicBoolean stopping = new AtomicBoolean();
+    Thread hook =
+        new Thread(
+            () -> {
+              stopping.set(true);
+              cancelQuietly(result);
+            },
+            "ddb2delta-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      int interval = Math.max(1, options.getProgressIntervalSeconds());
+      PipelineResult.State state = null;
+      while (state == null || !state.isTerminal()) {
+        long left = limitNanos - (System.nanoTime() - start);
+        if (left <= 0) {
+          cancelQuietly(result);
+          break;
+        }
+        long waitMillis = Math.min(interval * 1000L, Math.max(1, left / 1_000_000));
+        state = result.waitUntilFinish(Duration.millis(waitMillis));
+        if (options.getProgressIntervalSeconds() > 0 && (state == null || !state.isTerminal())) {
+          System.out.println(progressLine(result, start));
+        }
+      }
+      if (state != null
+          && state != PipelineResult.State.DONE
+          && state != PipelineResult.State.CANCELLED
+          && !stopping.get()) {
+        throw new IllegalStateException("the pipeline ended " + state);
+      }
+      return counters(result);
+    } finally {
+      if (!stopping.get()) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // already shutting down
+        }
+      }
+    }
+  }
+
+  private static void cancelQuietly(PipelineResult result) {
+    try {
+      result.cancel();
+    } catch (Exception e) {
+      // It may already be done.
+    }
+  }
+
+  private static String progressLine(PipelineResult result, long startNanos) {
+    Map<String, Long> c = counters(result);
+    DistributionResult lag = distribution(result, "commit_lag_ms");
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    StringBuilder rows = new StringBuilder();
+    c.forEach(
+        (k, v) -> {
+          if (k.startsWith("rows.")) {
+            rows.append(String.format(Locale.ROOT, " %s +%,d", k.substring(5), v));
+          }
+        });
+    return String.format(
+        Locale.ROOT,
+        "progress %.0fs: %,d changes (%,.0f/s), %,d commits, %,d duplicates skipped,"
+            + " %,d quarantined, lag last %,d ms mean %,.0f ms max %,d ms |%s",
+        seconds,
+        c.getOrDefault("messages", 0L),
+        c.getOrDefault("messages", 0L) / Math.max(seconds, 1e-3),
+        c.getOrDefault("commits", 0L),
+        c.getOrDefault("duplicates", 0L),
+        c.getOrDefault("quarantined", 0L),
+        gauge(result, "last_commit_lag_ms"),
+        lag == null ? 0.0 : lag.getMean(),
+        lag == null ? 0L : lag.getMax(),
+        rows);
+  }
+
+  private static Map<String, Long> counters(PipelineResult result) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    try {
+      MetricQueryResults metrics =
+          result
+              .metrics()
+              .queryMetrics(
+                  MetricsFilter.builder()
+                      .addNameFilter(
+                          MetricNameFilter.inNamespace(WriteChangesToDelta.METRICS_NAMESPACE))
+                      .build());
+      for (MetricResult<Long> c : metrics.getCounters()) {
+        out.merge(c.getName().getName(), c.getAttempted(), Long::sum);
+      }
+    } catch (RuntimeException e) {
+      // Metrics are best effort; the summary reads rows from the tables.
+    }
+    return out;
+  }
+
+  private static DistributionResult distribution(PipelineResult result, String name) {
+    try {
+      for (MetricResult<DistributionResult> d :
+          result
+              .metrics()
+              .queryMetrics(
+                  MetricsFilter.builder()
+                      .addNameFilter(
+                          MetricNameFilter.named(WriteChangesToDelta.METRICS_NAMESPACE, name))
+                      .build())
+              .getDistributions()) {
+        return d.getAttempted();
+      }
+    } catch (RuntimeException e) {
+      // best effort
+    }
+    return null;
+  }
+
+  private static long gauge(PipelineResult result, String name) {
+    try {
+      for (var g :
+          result
+              .metrics()
+              .queryMetrics(
+                  MetricsFilter.builder()
+                      .addNameFilter(
+                          MetricNameFilter.named(WriteChangesToDelta.METRICS_NAMESPACE, name))
+                      .build())
+              .getGauges()) {
+        return g.getAttempted().getValue();
+      }
+    } catch (RuntimeException e) {
+      // best effort
+    }
+    return 0;
+  }
+
+  static ClientConfiguration clientConfiguration(URI endpoint) {
+    ClientConfiguration.Builder b = ClientConfiguration.builder();
+    if (endpoint != null) {
+      b.endpoint(endpoint);
+      if (LocalAws.isLoopback(endpoint)) {
+        b.region(LocalAws.region()).credentialsProvider(LocalAws.credentials());
+      }
+    }
+    return b.build();
+  }
+
+  private static URI endpoint(String value) {
+    return value == null || value.isBlank() ? null : URI.create(value);
+  }
+
+  /** Seconds ("90"), a suffixed amount ("90s", "5m", "2h") or ISO-8601 ("PT1H"); empty: forever. */
+  static long durationNanos(String value) {
+    if (value == null || value.isBlank()) {
+      return Long.MAX_VALUE;
+    }
+    String v = value.strip().toLowerCase(Locale.ROOT);
+    try {
+      if (v.startsWith("pt") || v.startsWith("p")) {
+        return java.time.Duration.parse(value.strip()).toNanos();
+      }
+      long unit =
+          switch (v.charAt(v.length() - 1)) {
+            case 's' -> 1L;
+            case 'm' -> 60L;
+            case 'h' -> 3600L;
+            default -> 0L;
+          };
+      long amount = Long.parseLong(unit == 0 ? v : v.substring(0, v.length() - 1));
+      return java.util.concurrent.TimeUnit.SECONDS.toNanos(amount * (unit == 0 ? 1 : unit));
+    } catch (NumberFormatException | DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "--duration=" + value + " is not a duration; use seconds, 90s, 5m, 2h or PT1H", e);
+    }
+  }
+
+  private static Instant parseInstant(String value) {
+    try {
+      return new Instant(java.time.Instant.parse(value).toEpochMilli());
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "--initialPosition must be TRIM_HORIZON, LATEST or an ISO-8601 instant such as"
+              + " 2026-11-24T07:00:00Z, not "
+              + value,
+          e);
+    }
+  }
+
+  private static String required(String value, String option) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("--" + option + " is required for this source");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,159 @@
+package io.ddb2delta.pipelines.cdc;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The identities (event ids, or positions for records without one) that a change committer handled
+ * in each of its recent batches, kept for a horizon so that a duplicate or a replayed record is
+ * recognised even when it arrives out of order or after a restart.
+ *
+ * <p>Each batch's identities are written to {@code <dir>/<batch>.ids} <em>before</em> the batch's
+ * Delta commits, so the file exists for every committed batch. A file for a batch that no table
+ * committed (a crash between the two) is ignored on load and overwritten by the next batch. The
+ * folder starts with an underscore, so Delta readers and VACUUM leave it alone.
+ */
+final class HandledIds {
+  private static final String SUFFIX = ".ids";
+
+  private final Path dir;
+  private final FileSystem fs;
+  private final long horizonMillis;
+  private final Map<String, Long> batchById = new HashMap<>();
+  private final ArrayDeque<Batch> batches = new ArrayDeque<>();
+
+  private record Batch(long number, long committedAtMillis, List<String> ids) {}
+
+  HandledIds(String dir, long horizonMillis) {
+    boolean hasScheme = dir.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
+    this.dir = new Path(hasScheme ? dir : new File(dir).getAbsoluteFile().toURI().toString());
+    this.horizonMillis = horizonMillis;
+    try {
+      this.fs = this.dir.getFileSystem(new Configuration());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open " + dir, e);
+    }
+  }
+
+  /** The batch that handled this identity, within the horizon, or null. */
+  @Nullable Long batchOf(String identity) {
+    return batchById.get(identity);
+  }
+
+  int size() {
+    return batchById.size();
+  }
+
+  /** Forgets everything and reads the batches up to {@code lastCommitted} within the horizon. */
+  void load(long lastCommitted, long nowMillis) {
+    batchById.clear();
+    batches.clear();
+    try {
+      if (!fs.exists(dir)) {
+        return;
+      }
+      List<Long> numbers = new java.util.ArrayList<>();
+      for (FileStatus s : fs.listStatus(dir)) {
+        String name = s.getPath().getName();
+        if (name.endsWith(SUFFIX)) {
+          try {
+            long n = Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
+            if (n <= lastCommitted) {
+              numbers.add(n);
+            }
+          } catch (NumberFormatException e) {
+            // not one of ours
+          }
+        }
+      }
+      numbers.sort(null);
+      for (long n : numbers) {
+        Batch b = read(n);
+        if (b != null && b.committedAtMillis >= nowMillis - horizonMillis) {
+          add(b);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read handled ids under " + dir, e);
+    }
+  }
+
+  /** Persists a batch's identities, then remembers them; call before committing the batch. */
+  void record(long batch, long nowMillis, Collection<String> ids) {
+    Path file = fileOf(batch);
+    try {
+      fs.mkdirs(dir);
+      try (DataOutputStream out =
+          new DataOutputStream(new GZIPOutputStream(fs.create(file, true), 1 << 16))) {
+        out.writeLong(nowMillis);
+        out.writeInt(ids.size());
+        for (String id : ids) {
+          out.writeUTF(id);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+    add(new Batch(batch, nowMillis, List.copyOf(ids)));
+    evict(nowMillis);
+  }
+
+  /** Drops batches older than the horizon, from memory and, for old enough ones, from storage. */
+  void evict(long nowMillis) {
+    while (!batches.isEmpty()
+        && batches.peekFirst().committedAtMillis < nowMillis - horizonMillis) {
+      Batch old = batches.removeFirst();
+      for (String id : old.ids) {
+        batchById.remove(id, old.number);
+      }
+      try {
+        fs.delete(fileOf(old.number), false);
+      } catch (IOException e) {
+        // Left behind, it is ignored on load once older than the horizon.
+      }
+    }
+  }
+
+  private void add(Batch b) {
+    batches.addLast(b);
+    for (String id : b.ids) {
+      batchById.put(id, b.number);
+    }
+  }
+
+  private @Nullable Batch read(long n) throws IOException {
+    try (DataInputStream in =
+        new DataInputStream(new GZIPInputStream(fs.open(fileOf(n)), 1 << 16))) {
+      long at = in.readLong();
+      int count = in.readInt();
+      List<String> ids = new java.util.ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        ids.add(in.readUTF());
+      }
+      return new Batch(n, at, ids);
+    } catch (EOFException e) {
+      // Torn by a crash while being written: its batch was never committed.
+      return null;
+    }
+  }
+
+  private Path fileOf(long batch) {
+    return new Path(dir, batch + SUFFIX);
+  }
+}

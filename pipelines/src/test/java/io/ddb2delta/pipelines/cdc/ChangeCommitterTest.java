@@ -1,0 +1,183 @@
+package io.ddb2delta.pipelines.cdc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ddb2delta.change.SourceKind;
+import io.ddb2delta.delta.DeltaTable;
+import io.ddb2delta.mapping.TableMapping;
+import io.ddb2delta.pipelines.DeltaTargets;
+import io.ddb2delta.tables.BronzeTable;
+import io.ddb2delta.tables.QuarantineTable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChangeCommitterTest {
+  private static final String STREAM = "ddb2delta-orders";
+  private static final String APP = "ddb2delta-kinesis-" + STREAM;
+  private static final long HORIZON = 60_000;
+
+  @TempDir Path root;
+  private DeltaTargets targets;
+
+  @BeforeEach
+  void setUp() {
+    targets = new DeltaTargets(root.toString(), TableMapping.shipped("orders"));
+  }
+
+  @Test
+  void everyMessageLandsOnceInBronzeAndSilver() {
+    ChangeCommitter committer = committer();
+    CommitReport report = committer.commit(orders("shardId-0", 1, 50));
+
+    assertThat(report.batch()).isZero();
+    assertThat(rows(BronzeTable.NAME)).isEqualTo(50);
+    assertThat(rows("orders_silver")).isEqualTo(50);
+    assertThat(rows(QuarantineTable.NAME)).isZero();
+    assertThat(committer.committedPositions().ofStream(STREAM)).containsEntry("shardId-0", "50");
+    assertThat(DeltaTable.forPath(targets.pathOf(BronzeTable.NAME)).txnVersion(APP)).isZero();
+  }
+
+  @Test
+  void aReplayedBatchIsNotWrittenAgainEvenByANewCommitter() {
+    committer().commit(orders("shardId-0", 1, 30));
+
+    // A restarted job, as after a crash: fresh state, the same records delivered again plus new.
+    List<ChangeMessage> replay = new ArrayList<>(orders("shardId-0", 1, 30));
+    replay.addAll(orders("shardId-0", 31, 40));
+    CommitReport report = committer().commit(replay);
+
+    assertThat(report.duplicates()).isEqualTo(30);
+    assertThat(rows(BronzeTable.NAME)).isEqualTo(40);
+    assertThat(rows("orders_silver")).isEqualTo(40);
+    assertThat(report.batch()).isEqualTo(1);
+  }
+
+  @Test
+  void kinesisDuplicatesWithNewSequenceNumbersAreWrittenOnce() {
+    ChangeCommitter committer = committer();
+    List<ChangeMessage> first = new ArrayList<>(orders("shardId-0", 1, 10));
+    // The same events re-sent by the producer: same eventID, later sequence numbers.
+    first.add(order("shardId-0", 100, "event-3", "ord-3"));
+    committer.commit(first);
+    committer.commit(List.of(order("shardId-1", 7, "event-5", "ord-5")));
+
+    assertThat(rows(BronzeTable.NAME)).isEqualTo(10);
+  }
+
+  @Test
+  void aRecordArrivingAfterANewerOneOfItsShardIsStillWritten() {
+    ChangeCommitter committer = committer();
+    committer.commit(List.of(order("shardId-0", 5, "event-5", "ord-5")));
+    // Sequence 3 was never committed: it is behind the committed position but must not be lost.
+    committer.commit(List.of(order("shardId-0", 3, "event-3", "ord-3")));
+
+    assertThat(rows(BronzeTable.NAME)).isEqualTo(2);
+    assertThat(committer.committedPositions().ofStream(STREAM)).containsEntry("shardId-0", "5");
+  }
+
+  @Test
+  void recordsBehindTheCommittedPositionAndOlderThanTheHorizonAreReplays() {
+    ChangeCommitter committer = new ChangeCommitter(targets, APP, 1_000, 1 << 20);
+    committer.commit(orders("shardId-0", 1, 5));
+    long longAgo = System.currentTimeMillis() - 10_000;
+    List<ChangeMessage> old = new ArrayList<>();
+    for (ChangeMessage m : orders("shardId-0", 1, 5)) {
+      old.add(
+          new ChangeMessage(
+              m.kind(), m.stream(), m.shard(), m.sequenceNumber(), longAgo, m.payload(), null));
+    }
+    ChangeCommitter restarted = new ChangeCommitter(targets, APP, 1_000, 1 << 20);
+    CommitReport report = restarted.commit(old);
+
+    assertThat(report.replays() + report.duplicates()).isEqualTo(5);
+    assertThat(rows(BronzeTable.NAME)).isEqualTo(5);
+  }
+
+  @Test
+  void badPayloadsGoToQuarantineWithTheirShardAndSequenceNumber() {
+    ChangeCommitter committer = committer();
+    List<ChangeMessage> batch = new ArrayList<>();
+    batch.add(message("shardId-0", 1, "{not json".getBytes(StandardCharsets.UTF_8)));
+    batch.add(message("shardId-0", 2, KinesisFixtures.payload("bad/unknown-table.json")));
+    batch.add(message("shardId-0", 3, KinesisFixtures.payload("bad/missing-keys.json")));
+    batch.add(order("shardId-0", 4, "event-4", "ord-4"));
+    CommitReport report = committer.commit(batch);
+
+    assertThat(report.quarantined()).isEqualTo(3);
+    assertThat(rows(QuarantineTable.NAME)).isEqualTo(3);
+    assertThat(rows(BronzeTable.NAME)).isEqualTo(1);
+    assertThat(report.rowsByTable())
+        .containsEntry(QuarantineTable.NAME, 3L)
+        .containsEntry(BronzeTable.NAME, 1L);
+  }
+
+  @Test
+  void anEmptyBatchCommitsNothing() {
+    ChangeCommitter committer = committer();
+    CommitReport report = committer.commit(List.of());
+
+    assertThat(report.messages()).isZero();
+    assertThat(DeltaTable.forPath(targets.pathOf(BronzeTable.NAME)).txnVersion(APP)).isEqualTo(-1);
+  }
+
+  @Test
+  void positionsAndArrivalsAreReadBackFromTheTable() {
+    committer().commit(orders("shardId-0", 1, 3));
+    committer().commit(orders("shardId-1", 10, 12));
+
+    ChangeCommitter restarted = committer();
+    assertThat(restarted.committedPositions().ofStream(STREAM))
+        .isEqualTo(Map.of("shardId-0", "3", "shardId-1", "12"));
+    assertThat(restarted.committedArrivals().ofStream(STREAM))
+        .containsOnlyKeys("shardId-0", "shardId-1");
+  }
+
+  private ChangeCommitter committer() {
+    return new ChangeCommitter(targets, APP, HORIZON, 1 << 20);
+  }
+
+  private long rows(String table) {
+    return DeltaTable.forPath(targets.pathOf(table)).numRecords();
+  }
+
+  /** Orders changes with sequence numbers from..to; the event id and key follow the number. */
+  private static List<ChangeMessage> orders(String shard, int from, int to) {
+    List<ChangeMessage> out = new ArrayList<>();
+    for (int i = from; i <= to; i++) {
+      out.add(order(shard, i, "event-" + i, "ord-" + i));
+    }
+    return out;
+  }
+
+  private static ChangeMessage order(String shard, long sequence, String eventId, String key) {
+    String payload =
+        "{\"awsRegion\":\"us-east-1\",\"eventID\":\""
+            + eventId
+            + "\",\"eventName\":\"INSERT\",\"userIdentity\":null,"
+            + "\"recordFormat\":\"application/json\",\"tableName\":\"orders\",\"dynamodb\":"
+            + "{\"ApproximateCreationDateTime\":1700000000123,\"Keys\":{\"order_id\":{\"S\":\""
+            + key
+            + "\"}},\"NewImage\":{\"order_id\":{\"S\":\""
+            + key
+            + "\"},\"amount\":{\"N\":\"19.99\"},\"status\":{\"S\":\"pending\"}},\"SizeBytes\":52},"
+            + "\"eventSource\":\"aws:dynamodb\"}";
+    return message(shard, sequence, payload.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static ChangeMessage message(String shard, long sequence, byte[] payload) {
+    return new ChangeMessage(
+        SourceKind.KINESIS,
+        STREAM,
+        shard,
+        Long.toString(sequence),
+        System.currentTimeMillis(),
+        payload,
+        null);
+  }
+}

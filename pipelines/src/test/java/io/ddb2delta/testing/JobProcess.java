@@ -1,0 +1,86 @@
+package io.ddb2delta.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real job in a child JVM, so that a test can kill it the hard way ({@code kill -9}) and start
+ * it again, as an operator or a crashing host would.
+ */
+public final class JobProcess implements AutoCloseable {
+  private final Process process;
+  private final Path log;
+
+  private JobProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Starts {@code Ddb2Delta} with these arguments; output goes to {@code log}. */
+  public static JobProcess start(List<String> args, Path log) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx1g");
+    command.add("-XX:+UseParallelGC");
+    for (String property :
+        List.of(
+            "ddb2delta.dynamodbLocal.classpath", "ddb2delta.kinesalite.dir", "aws.cborEnabled")) {
+      String value = System.getProperty(property);
+      if (value != null) {
+        command.add("-D" + property + "=" + value);
+      }
+    }
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("io.ddb2delta.pipelines.Ddb2Delta");
+    command.addAll(args);
+    Process p =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    return new JobProcess(p, log);
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, no final commit. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** Waits for the job to end by itself; returns its exit code. */
+  public int waitFor(long seconds) throws InterruptedException {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the job did not end within " + seconds + " s; see " + log);
+    }
+    return process.exitValue();
+  }
+
+  public File log() {
+    return log.toFile();
+  }
+
+  /** The job's output so far, for assertion messages. */
+  public String output() {
+    try {
+      return java.nio.file.Files.readString(log);
+    } catch (IOException e) {
+      return "(no output: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+}
