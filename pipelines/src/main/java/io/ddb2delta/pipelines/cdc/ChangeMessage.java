@@ -21,8 +21,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * @param stream the Kinesis stream name or the DynamoDB stream ARN
  * @param shard the shard id
  * @param sequenceNumber the record's sequence number within its shard
- * @param arrivalMillis when the source received the record (Kinesis arrival time, or the
- *     DynamoDB stream's ApproximateCreationDateTime), epoch milliseconds
+ * @param arrivalMillis when the source received the record (Kinesis arrival time, or the DynamoDB
+ *     stream's ApproximateCreationDateTime), epoch milliseconds
  * @param payload UTF-8 JSON in the Kinesis Data Streams for DynamoDB shape
  * @param readError null, or "ErrorClass: reason" when the source could not build the payload
  */
@@ -64,7 +64,8 @@ public record ChangeMessage(
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, stream, shard, sequenceNumber, arrivalMillis, Arrays.hashCode(payload));
+    return Objects.hash(
+        kind, stream, shard, sequenceNumber, arrivalMillis, Arrays.hashCode(payload));
   }
 
   @Override
