@@ -82,6 +82,10 @@ final class StreamsReader extends UnboundedSource.UnboundedReader<ChangeMessage>
   private final Map<String, KinesisRecordEncoder> encoders = new HashMap<>();
 
   private final Map<String, String> initialPositions = new HashMap<>();
+
+  /** The shards given a position at start; their descendants are read from TRIM_HORIZON. */
+  private final Set<String> resumedShards = new HashSet<>();
+
   private final Map<String, ShardState> shards = new HashMap<>();
   private final Set<String> finished = new HashSet<>();
   private final ArrayDeque<Buffered> buffer = new ArrayDeque<>();
@@ -130,6 +134,7 @@ final class StreamsReader extends UnboundedSource.UnboundedReader<ChangeMessage>
     describe(clock.getAsLong());
     openAtStart = new HashSet<>();
     lineage.forEach(s -> openAtStart.add(s.shardId()));
+    resumedShards.addAll(initialPositions.keySet());
     // A shard resumed from a position follows its ancestors, which were therefore read already.
     for (String shardId : initialPositions.keySet()) {
       finished.addAll(ShardLineage.ancestors(lineage, shardId));
@@ -157,13 +162,17 @@ final class StreamsReader extends UnboundedSource.UnboundedReader<ChangeMessage>
       int finishedBefore = finished.size();
       List<String> readable = ShardLineage.readable(lineage, finished);
       int n = readable.size();
+      int first = n == 0 ? 0 : nextShardIndex % n;
       for (int i = 0; i < n; i++) {
-        String shardId = readable.get((nextShardIndex + i) % n);
+        String shardId = readable.get((first + i) % n);
+        if (finished.contains(shardId)) {
+          continue;
+        }
         ShardState shard = state(shardId);
         if (!shard.due(now)) {
           continue;
         }
-        nextShardIndex = (nextShardIndex + i + 1) % n;
+        nextShardIndex = first + i + 1;
         poll(shard, now);
         next = buffer.poll();
         if (next != null) {
@@ -205,7 +214,7 @@ final class StreamsReader extends UnboundedSource.UnboundedReader<ChangeMessage>
   /** Where a shard without a position starts; see {@link DynamoDbStreamsIO.Read}. */
   private ShardIteratorType firstIteratorType(String shardId) {
     if (checkpoint != null
-        || ShardLineage.descendsFromAny(lineage, shardId, initialPositions.keySet())
+        || ShardLineage.descendsFromAny(lineage, shardId, resumedShards)
         || openAtStart == null
         || !openAtStart.contains(shardId)) {
       return ShardIteratorType.TRIM_HORIZON;
