@@ -116,7 +116,7 @@ public final class ShardLineage {
     return out;
   }
 
-  /** The listed ancestors of a shard, nearest first; a parent that is not listed ends the chain. */
+  /** The ancestors of a shard, nearest first, ending with the first parent that is not listed. */
   public static List<String> ancestors(List<ShardLink> shards, String shardId) {
     Map<String, String> parents = new HashMap<>();
     shards.forEach(s -> parents.put(s.shardId(), s.parentShardId()));
@@ -130,7 +130,7 @@ public final class ShardLineage {
     return out;
   }
 
-  /** Whether any of the shard's ancestors (listed or only named as a parent) is in {@code ids}. */
+  /** Whether any of the shard's {@link #ancestors} is in {@code ids}. */
   public static boolean descendsFromAny(
       List<ShardLink> shards, String shardId, Collection<String> ids) {
     return ancestors(shards, shardId).stream().anyMatch(ids::contains);
