@@ -7,12 +7,13 @@ import io.ddb2delta.model.DynamoValue;
 import io.ddb2delta.pipelines.cdc.KinesisRecordEncoder;
 import io.ddb2delta.pipelines.cdc.StreamsRecordDecoder;
 import io.ddb2delta.pipelines.cdc.TimePrecision;
+import io.ddb2delta.pipelines.cdc.streams.ShardLineage;
+import io.ddb2delta.pipelines.cdc.streams.ShardLineage.ShardLink;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -27,10 +28,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.Record;
-import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
-import software.amazon.awssdk.services.dynamodb.model.Stream;
-import software.amazon.awssdk.services.dynamodb.model.StreamDescription;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
@@ -49,8 +47,9 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  *       record is put a second time with probability p, chosen by {@link #duplicate} from the seed
  *       and the record's {@code eventID} alone, so the same seed picks the same records on every
  *       run. AWS documents duplicates; this lets consumers be tested against them.
- *   <li>A shard is read only once its parent is finished (read to its end) or no longer listed, so
- *       an item's changes are read in the order DynamoDB wrote them even across a shard split.
+ *   <li>A shard is read only once its parent is finished (read to its end) or no longer listed
+ *       ({@link ShardLineage}), so an item's changes are read in the order DynamoDB wrote them even
+ *       across a shard split.
  *   <li>The partition key is {@link #partitionKey} of the item's keys, so one item's records land
  *       in one Kinesis shard, and they are put in read order: a PutRecords batch carries at most
  *       one record per partition key, and the next batch is sent only once every entry of this one
@@ -142,9 +141,6 @@ public final class KinesisBridge implements AutoCloseable {
    */
   public record Stats(long read, long put, long duplicated, long skipped) {}
 
-  /** A shard as far as ordering is concerned. */
-  record ShardLink(String shardId, @Nullable String parentShardId) {}
-
   private final Config config;
   private final StreamsRecordDecoder decoder = StreamsRecordDecoder.forAnyTable(Map.of());
   private final KinesisRecordEncoder encoder;
@@ -175,13 +171,13 @@ public final class KinesisBridge implements AutoCloseable {
         config.maxDuration() == null
             ? Long.MAX_VALUE
             : System.nanoTime() + config.maxDuration().toNanos();
-    String streamArn = latestStreamArn();
+    String streamArn = ShardLineage.latestStreamArn(config.streams(), config.tableName());
     Set<String> startShards = null;
     Map<String, String> iterators = new HashMap<>();
     Set<String> finished = new HashSet<>();
     long idleMillis = config.pollInterval().toMillis();
     while (!closed && System.nanoTime() < deadline && !limitReached()) {
-      List<ShardLink> shards = describe(streamArn);
+      List<ShardLink> shards = ShardLineage.describe(config.streams(), streamArn);
       if (startShards == null) {
         startShards = new HashSet<>();
         for (ShardLink s : shards) {
@@ -189,7 +185,7 @@ public final class KinesisBridge implements AutoCloseable {
         }
       }
       boolean any = false;
-      for (String shardId : readable(shards, finished)) {
+      for (String shardId : ShardLineage.readable(shards, finished)) {
         if (closed || limitReached()) {
           break;
         }
@@ -239,62 +235,6 @@ public final class KinesisBridge implements AutoCloseable {
 
   private long remaining() {
     return config.maxRecords() > 0 ? config.maxRecords() - read.get() : Long.MAX_VALUE;
-  }
-
-  /** The table's newest stream: the greatest label, which is the time it was enabled. */
-  private String latestStreamArn() {
-    List<Stream> all = new ArrayList<>();
-    String from = null;
-    do {
-      String start = from;
-      var response =
-          config
-              .streams()
-              .listStreams(b -> b.tableName(config.tableName()).exclusiveStartStreamArn(start));
-      all.addAll(response.streams());
-      from = response.lastEvaluatedStreamArn();
-    } while (from != null);
-    return all.stream()
-        .max(Comparator.comparing(Stream::streamLabel))
-        .orElseThrow(
-            () -> new IllegalStateException("table " + config.tableName() + " has no stream"))
-        .streamArn();
-  }
-
-  private List<ShardLink> describe(String streamArn) {
-    List<ShardLink> shards = new ArrayList<>();
-    String from = null;
-    do {
-      String start = from;
-      StreamDescription description =
-          config
-              .streams()
-              .describeStream(b -> b.streamArn(streamArn).exclusiveStartShardId(start))
-              .streamDescription();
-      for (Shard s : description.shards()) {
-        shards.add(new ShardLink(s.shardId(), s.parentShardId()));
-      }
-      from = description.lastEvaluatedShardId();
-    } while (from != null);
-    return shards;
-  }
-
-  /**
-   * The shards to read now, in list order: those not finished whose parent is finished or not
-   * listed (expired from the stream, or never there). A child listed before its open parent waits.
-   */
-  static List<String> readable(List<ShardLink> shards, Set<String> finished) {
-    Set<String> listed = new HashSet<>();
-    shards.forEach(s -> listed.add(s.shardId()));
-    List<String> out = new ArrayList<>();
-    for (ShardLink s : shards) {
-      String parent = s.parentShardId();
-      boolean parentDone = parent == null || !listed.contains(parent) || finished.contains(parent);
-      if (!finished.contains(s.shardId()) && parentDone) {
-        out.add(s.shardId());
-      }
-    }
-    return out;
   }
 
   private void forward(List<Record> records, String streamArn, String shardId) {

@@ -4,18 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.ddb2delta.model.DynamoValue;
-import io.ddb2delta.pipelines.tools.KinesisBridge.ShardLink;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
-/** The bridge's pure decisions: which records are duplicated, partition keys, shard order. */
+/** The bridge's pure decisions: which records are duplicated, partition keys, batches. */
 class KinesisBridgeTest {
 
   private static List<String> eventIds(int n) {
@@ -71,23 +69,6 @@ class KinesisBridgeTest {
     String key = KinesisBridge.partitionKey(keys);
     assertThat(key).hasSize(64).matches("[0-9a-f]{64}");
     assertThat(KinesisBridge.partitionKey(keys)).isEqualTo(key);
-  }
-
-  @Test
-  void aChildListedFirstWaitsForItsOpenParent() {
-    List<ShardLink> shards =
-        List.of(
-            new ShardLink("child-a", "parent"),
-            new ShardLink("child-b", "parent"),
-            new ShardLink("parent", "gone"),
-            new ShardLink("other", null));
-
-    // "gone" is not listed (trimmed), so "parent" may be read; its children wait.
-    assertThat(KinesisBridge.readable(shards, Set.of())).containsExactly("parent", "other");
-    assertThat(KinesisBridge.readable(shards, Set.of("parent")))
-        .containsExactly("child-a", "child-b", "other");
-    assertThat(KinesisBridge.readable(shards, Set.of("parent", "child-a", "other")))
-        .containsExactly("child-b");
   }
 
   private static PutRecordsRequestEntry entry(String key, int bytes) {
