@@ -197,6 +197,7 @@ final class StreamJob {
                             r.getShardId(),
                             r.getSequenceNumber(),
                             r.getApproximateArrivalTimestamp().getMillis(),
+                            r.getReadTime().getMillis(),
                             r.getDataAsBytes(),
                             null)))
         .setCoder(ChangeMessageCoder.of());
@@ -312,6 +313,7 @@ final class StreamJob {
   private static String progressLine(PipelineResult result, long startNanos) {
     Map<String, Long> c = counters(result);
     DistributionResult lag = distribution(result, "commit_lag_ms");
+    DistributionResult readLag = distribution(result, "read_to_commit_ms");
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     StringBuilder rows = new StringBuilder();
     c.forEach(
@@ -323,7 +325,8 @@ final class StreamJob {
     return String.format(
         Locale.ROOT,
         "progress %.0fs: %,d changes (%,.0f/s), %,d commits, %,d duplicates skipped,"
-            + " %,d quarantined, lag last %,d ms mean %,.0f ms max %,d ms |%s",
+            + " %,d quarantined; source to commit: last batch %,d ms, max %,d ms; read to commit:"
+            + " mean %,.0f ms, max %,d ms |%s",
         seconds,
         c.getOrDefault("messages", 0L),
         c.getOrDefault("messages", 0L) / Math.max(seconds, 1e-3),
@@ -331,8 +334,9 @@ final class StreamJob {
         c.getOrDefault("duplicates", 0L),
         c.getOrDefault("quarantined", 0L),
         gauge(result, "last_commit_lag_ms"),
-        lag == null ? 0.0 : lag.getMean(),
         lag == null ? 0L : lag.getMax(),
+        readLag == null ? 0.0 : readLag.getMean(),
+        readLag == null ? 0L : readLag.getMax(),
         rows);
   }
 

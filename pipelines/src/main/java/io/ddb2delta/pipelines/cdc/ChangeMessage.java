@@ -32,6 +32,7 @@ public record ChangeMessage(
     String shard,
     String sequenceNumber,
     long arrivalMillis,
+    long readMillis,
     byte[] payload,
     @Nullable String readError) {
 
@@ -55,6 +56,7 @@ public record ChangeMessage(
     return o instanceof ChangeMessage m
         && kind == m.kind
         && arrivalMillis == m.arrivalMillis
+        && readMillis == m.readMillis
         && stream.equals(m.stream)
         && shard.equals(m.shard)
         && sequenceNumber.equals(m.sequenceNumber)

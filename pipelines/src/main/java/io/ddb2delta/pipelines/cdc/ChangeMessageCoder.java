@@ -28,6 +28,7 @@ public final class ChangeMessageCoder extends AtomicCoder<ChangeMessage> {
     out.writeUTF(m.shard());
     out.writeUTF(m.sequenceNumber());
     out.writeLong(m.arrivalMillis());
+    out.writeLong(m.readMillis());
     out.writeInt(m.payload().length);
     out.write(m.payload());
     out.writeBoolean(m.readError() != null);
@@ -50,6 +51,7 @@ public final class ChangeMessageCoder extends AtomicCoder<ChangeMessage> {
     String shard = in.readUTF();
     String sequence = in.readUTF();
     long arrival = in.readLong();
+    long read = in.readLong();
     byte[] payload = new byte[in.readInt()];
     in.readFully(payload);
     String error = null;
@@ -58,7 +60,7 @@ public final class ChangeMessageCoder extends AtomicCoder<ChangeMessage> {
       in.readFully(bytes);
       error = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
     }
-    return new ChangeMessage(KINDS[kind], stream, shard, sequence, arrival, payload, error);
+    return new ChangeMessage(KINDS[kind], stream, shard, sequence, arrival, read, payload, error);
   }
 
   @Override

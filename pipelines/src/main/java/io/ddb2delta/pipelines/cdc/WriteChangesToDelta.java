@@ -151,6 +151,8 @@ public final class WriteChangesToDelta
     private final Counter quarantined = Metrics.counter(METRICS_NAMESPACE, "quarantined");
     private final Counter commits = Metrics.counter(METRICS_NAMESPACE, "commits");
     private final Distribution lag = Metrics.distribution(METRICS_NAMESPACE, "commit_lag_ms");
+    private final Distribution readLag =
+        Metrics.distribution(METRICS_NAMESPACE, "read_to_commit_ms");
     private final Gauge lastLag = Metrics.gauge(METRICS_NAMESPACE, "last_commit_lag_ms");
 
     private transient ChangeCommitter committer;
@@ -186,6 +188,7 @@ public final class WriteChangesToDelta
           .forEach((table, rows) -> Metrics.counter(METRICS_NAMESPACE, "rows." + table).inc(rows));
       for (ChangeMessage m : all) {
         lag.update(Math.max(0, report.committedAtMillis() - m.arrivalMillis()));
+        readLag.update(Math.max(0, report.committedAtMillis() - m.readMillis()));
       }
       lastLag.set(Math.max(0, report.committedAtMillis() - report.minArrivalMillis()));
       out.output(report);

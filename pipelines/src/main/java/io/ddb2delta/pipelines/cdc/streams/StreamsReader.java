@@ -375,6 +375,7 @@ final class StreamsReader extends UnboundedSource.UnboundedReader<ChangeMessage>
               shardId,
               sequence,
               createdMillis,
+              now,
               payload,
               null),
           createdMillis);
@@ -386,6 +387,7 @@ final class StreamsReader extends UnboundedSource.UnboundedReader<ChangeMessage>
               shardId,
               sequence,
               createdMillis,
+              now,
               record.toString().getBytes(StandardCharsets.UTF_8),
               e.errorClass() + ": " + e.getMessage()),
           createdMillis);
