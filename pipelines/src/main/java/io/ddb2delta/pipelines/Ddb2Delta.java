@@ -38,7 +38,17 @@ public final class Ddb2Delta {
 
   public static void main(String[] args) {
     Ddb2DeltaOptions options = parse(args);
-    RunSummary summary = run(options);
+    RunSummary summary;
+    try {
+      summary = run(options);
+    } catch (RuntimeException e) {
+      // Printed here: under `mvn exec:java` an AWS exception's message cannot be rendered once
+      // the job's class loader is gone, which hides the reason.
+      System.err.println("ddb2delta failed: " + e);
+      e.printStackTrace();
+      System.exit(1);
+      return;
+    }
     System.out.print(summary.render());
     if (!options.getSummaryFile().isBlank()) {
       try {
@@ -76,6 +86,10 @@ public final class Ddb2Delta {
 
   public static RunSummary run(Ddb2DeltaOptions options) {
     FileSystems.setDefaultPipelineOptions(options);
+    if ("demo".equals(options.getSource()) && !options.getExportPath().isBlank()) {
+      // The demo is only the no-argument default: an export path asks for an export load.
+      options.setSource("export");
+    }
     return switch (options.getSource()) {
       case "export" -> runExport(options);
       case "kinesis", "dynamodb-streams" -> StreamJob.run(options);

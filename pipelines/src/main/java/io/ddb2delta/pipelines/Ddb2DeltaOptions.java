@@ -148,7 +148,7 @@ public interface Ddb2DeltaOptions extends S3Options {
   void setDynamodbEndpoint(String value);
 
   @Description("The live demo's backfill: items written and exported before streaming starts.")
-  @Default.Long(2000)
+  @Default.Long(1000)
   long getDemoBackfillItems();
 
   void setDemoBackfillItems(long value);

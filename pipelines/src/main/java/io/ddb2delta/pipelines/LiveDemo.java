@@ -1,10 +1,13 @@
 package io.ddb2delta.pipelines;
 
+import io.ddb2delta.delta.DeltaTable;
+import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.pipelines.local.LocalDynamoDb;
 import io.ddb2delta.pipelines.tools.ExportTable;
 import io.ddb2delta.pipelines.tools.LoadGenerator;
 import io.ddb2delta.pipelines.tools.LoadLog;
 import io.ddb2delta.pipelines.tools.SyntheticTable;
+import io.ddb2delta.tables.BronzeTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -94,6 +97,14 @@ final class LiveDemo {
         enableStream(client, t);
       }
       LoadLog log = LoadLog.inMemory();
+      long limitNanos = StreamJob.durationNanos(options.getDuration());
+      Duration writeFor =
+          limitNanos == Long.MAX_VALUE ? Duration.ofDays(365) : Duration.ofNanos(limitNanos);
+      DeltaTable bronze =
+          DeltaTable.forPath(
+              new DeltaTargets(options.getDeltaRoot(), TableMapping.shipped("orders"))
+                  .pathOf(BronzeTable.NAME));
+      long bronzeBefore = bronze.numRecords();
       Thread generator =
           new Thread(
               () -> {
@@ -106,7 +117,7 @@ final class LiveDemo {
                           new LoadGenerator.Mix(40, 45, 15),
                           2,
                           0,
-                          Duration.ofDays(365)),
+                          writeFor),
                       log);
                 } catch (RuntimeException e) {
                   if (!Thread.currentThread().isInterrupted()) {
@@ -124,7 +135,9 @@ final class LiveDemo {
           options.getDemoRate(),
           options.getDuration().isBlank()
               ? "Ctrl-C stops"
-              : "stopping after " + options.getDuration());
+              : "writes stop after "
+                  + options.getDuration()
+                  + ", then the job stops once every change is committed");
 
       Ddb2DeltaOptions stream = copy(options);
       stream.setSource("dynamodb-streams");
@@ -132,11 +145,18 @@ final class LiveDemo {
           String.join(",", TABLES.stream().map(SyntheticTable::tableName).toList()));
       stream.setDynamodbEndpoint(ddb.endpoint().toString());
       stream.setInitialPosition("TRIM_HORIZON");
-      RunSummary streamed = StreamJob.run(stream);
+      // After the writes stop, drain: stop once bronze holds every change (or a minute later).
+      stream.setDuration(
+          limitNanos == Long.MAX_VALUE ? "" : (limitNanos / 1_000_000_000L + 60) + "s");
+      RunSummary streamed =
+          StreamJob.run(
+              stream,
+              () -> !generator.isAlive() && bronze.numRecords() - bronzeBefore >= log.total());
       generator.interrupt();
 
       Map<String, Long> counters = new LinkedHashMap<>(streamed.counters());
-      counters.put("generated", log.total());
+      counters.put("changes generated", log.total());
+      counters.put("changes committed to bronze", bronze.numRecords() - bronzeBefore);
       return new RunSummary(
           "live demo: " + streamed.description(),
           streamed.recordsRead(),

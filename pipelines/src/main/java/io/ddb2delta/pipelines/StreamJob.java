@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
@@ -58,6 +59,14 @@ final class StreamJob {
   private StreamJob() {}
 
   static RunSummary run(Ddb2DeltaOptions options) {
+    return run(options, () -> false);
+  }
+
+  /**
+   * Runs the job; besides the usual ends, it also stops once {@code stopWhen} says so (checked
+   * every second), e.g. when a demo's writes have all been committed.
+   */
+  static RunSummary run(Ddb2DeltaOptions options, BooleanSupplier stopWhen) {
     long wallStart = System.nanoTime();
     SourceKind kind = SourceKind.fromLabel(options.getSource());
     List<TableMapping> mappings = mappings(options, kind);
@@ -101,7 +110,7 @@ final class StreamJob {
             appId,
             committed.isEmpty() ? "new: " + options.getInitialPosition() : "resuming");
     System.out.println(description);
-    Map<String, Long> counters = runUntilStopped(pipeline, options);
+    Map<String, Long> counters = runUntilStopped(pipeline, options, stopWhen);
 
     Map<String, Long> added = new LinkedHashMap<>();
     for (String table : targets.schemas().keySet()) {
@@ -253,7 +262,8 @@ final class StreamJob {
   }
 
   /** Runs until the read ends, the duration passes, or the JVM is asked to stop. */
-  private static Map<String, Long> runUntilStopped(Pipeline pipeline, Ddb2DeltaOptions options) {
+  private static Map<String, Long> runUntilStopped(
+      Pipeline pipeline, Ddb2DeltaOptions options, BooleanSupplier stopWhen) {
     if (options.getRunner() == DirectRunner.class) {
       options.as(DirectOptions.class).setBlockOnRun(false);
     }
@@ -270,18 +280,21 @@ final class StreamJob {
             "ddb2delta-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      int interval = Math.max(1, options.getProgressIntervalSeconds());
+      long interval = options.getProgressIntervalSeconds() * 1_000_000_000L;
+      long nextProgress = start + interval;
       PipelineResult.State state = null;
       while (state == null || !state.isTerminal()) {
-        long left = limitNanos - (System.nanoTime() - start);
-        if (left <= 0) {
+        long now = System.nanoTime();
+        if (now - start >= limitNanos || stopWhen.getAsBoolean()) {
           cancelQuietly(result);
           break;
         }
-        long waitMillis = Math.min(interval * 1000L, Math.max(1, left / 1_000_000));
-        state = result.waitUntilFinish(Duration.millis(waitMillis));
-        if (options.getProgressIntervalSeconds() > 0 && (state == null || !state.isTerminal())) {
+        state = result.waitUntilFinish(Duration.millis(1_000));
+        if (interval > 0
+            && System.nanoTime() >= nextProgress
+            && (state == null || !state.isTerminal())) {
           System.out.println(progressLine(result, start));
+          nextProgress += interval;
         }
       }
       if (state != null

@@ -406,9 +406,9 @@ class ExportToDeltaIT {
   }
 
   @Test
-  void theDefaultRunWritesTheSeedsOrdersSilverAsSparkReadsIt() {
+  void theShippedSampleLoadWritesTheSeedsOrdersSilverAsSparkReadsIt() {
     Path root = tmp.resolve("lake-default");
-    RunSummary summary = run("--deltaRoot=" + root);
+    RunSummary summary = run("--source=export", "--deltaRoot=" + root);
     assertThat(summary.recordsRead()).isEqualTo(3008);
 
     List<QueryResult> r =

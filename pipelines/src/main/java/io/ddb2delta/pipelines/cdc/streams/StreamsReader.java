@@ -252,7 +252,22 @@ final class StreamsReader extends UnboundedSource.UnboundedReader<ChangeMessage>
             again);
       }
     } catch (TrimmedDataAccessException e) {
-      throw new IOException(trimmedMessage(shard), e);
+      if (shard.lastFetched != null || shard.startType != ShardIteratorType.TRIM_HORIZON) {
+        throw new IOException(trimmedMessage(shard), e);
+      }
+      // Nothing read yet from the horizon, so nothing can be missing: the horizon moved, or (as
+      // DynamoDB Local does when a shard's first record is numbered above the shard's start)
+      // the old horizon iterator is refused. A fresh one reads from the oldest record there is.
+      LOG.info(
+          "Shard {} of stream {}: re-reading from the current trim horizon",
+          shard.shardId,
+          streamArn);
+      shard.iterator = acquire(shard);
+      try {
+        page = getRecords(shard.iterator);
+      } catch (TrimmedDataAccessException again) {
+        throw new IOException(trimmedMessage(shard), again);
+      }
     } catch (ResourceNotFoundException e) {
       throw new IOException(goneMessage(shard), e);
     }

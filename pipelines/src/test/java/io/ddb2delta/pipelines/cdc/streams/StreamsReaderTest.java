@@ -197,6 +197,20 @@ class StreamsReaderTest {
   }
 
   @Test
+  void aRefusedTrimHorizonIteratorIsRenewedWhenNothingWasReadYet() throws IOException {
+    fake.shard("s1", null);
+    List<String> seqs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      seqs.add(fake.put("s1", "o" + i, at(i)));
+    }
+    fake.refuseNextGetRecordsAsTrimmed("s1");
+    StreamsReader r = reader(read(), null);
+
+    assertThat(drain(r, false, 10).stream().map(ChangeMessage::sequenceNumber).toList())
+        .isEqualTo(seqs);
+  }
+
+  @Test
   void resumingIntoTrimmedRecordsFailsToo() {
     fake.shard("s1", null);
     String first = fake.put("s1", "o0", at(0));
