@@ -165,6 +165,7 @@ final class StreamJob {
       // kinesalite speaks JSON only; without this the SDK's CBOR requests hang the read (FACTS §3).
       System.setProperty("aws.cborEnabled", "false");
     }
+    checkKinesisStream(stream, endpoint, options);
     KinesisIO.Read read =
         KinesisIO.read()
             .withStreamName(stream)
@@ -409,6 +410,46 @@ final class StreamJob {
       // best effort
     }
     return 0;
+  }
+
+  /**
+   * Fails before the pipeline starts when the stream is missing: KinesisIO's own error comes from a
+   * worker thread and says nothing about what to do.
+   */
+  private static void checkKinesisStream(String stream, URI endpoint, Ddb2DeltaOptions options) {
+    var builder = software.amazon.awssdk.services.kinesis.KinesisClient.builder();
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint);
+    }
+    if (LocalAws.isLoopback(endpoint)) {
+      builder.region(LocalAws.region()).credentialsProvider(LocalAws.credentials());
+    } else {
+      if (options.getAwsRegion() != null) {
+        builder.region(options.getAwsRegion());
+      }
+      builder.credentialsProvider(options.getAwsCredentialsProvider());
+    }
+    try (var kinesis = builder.build()) {
+      String status =
+          kinesis
+              .describeStreamSummary(b -> b.streamName(stream))
+              .streamDescriptionSummary()
+              .streamStatusAsString();
+      if (!"ACTIVE".equals(status) && !"UPDATING".equals(status)) {
+        throw new IllegalStateException(
+            "Kinesis stream " + stream + " is " + status + "; wait until it is ACTIVE");
+      }
+    } catch (software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException e) {
+      throw new IllegalArgumentException(
+          "Kinesis stream "
+              + stream
+              + " does not exist"
+              + (endpoint == null ? "" : " at " + endpoint)
+              + ". Create it and turn on the table's Kinesis streaming destination, e.g. with"
+              + " the aws-setup command (--tables <table> --kinesis-prefix ...), then start"
+              + " again.",
+          e);
+    }
   }
 
   static ClientConfiguration clientConfiguration(URI endpoint) {

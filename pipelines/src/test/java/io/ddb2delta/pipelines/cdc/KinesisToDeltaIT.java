@@ -84,11 +84,35 @@ class KinesisToDeltaIT {
     assertThat(STREAM_EVENT_IDS).hasSize(CHANGES);
     assertThat(put).isEqualTo(CHANGES);
 
-    RunSummary summary = JobRuns.run(args(stream, root, "--maxRecords=" + CHANGES));
+    // Bad records among the good: not JSON, a table with no mapping, no keys.
+    List<byte[]> bad =
+        List.of(
+            "{\"eventID\": oops".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            KinesisFixtures.payload("bad/unknown-table.json"),
+            KinesisFixtures.payload("bad/missing-keys.json"));
+    bad.forEach(p -> putRecord(stream, p));
+
+    RunSummary summary = JobRuns.run(args(stream, root, "--maxRecords=" + (CHANGES + 3)));
 
     assertThat(summary.rowsAdded())
         .containsEntry("dynamodb_bronze", (long) CHANGES)
-        .containsEntry("dynamodb_quarantine", 0L);
+        .containsEntry("dynamodb_quarantine", 3L);
+    List<QueryResult> q =
+        SparkVerifier.query(
+            "SELECT stage, error_class, error_message, raw FROM "
+                + table(root, "dynamodb_quarantine")
+                + " ORDER BY error_class");
+    assertThat(q.get(0).column("error_class"))
+        .containsExactly("MALFORMED_JSON", "MISSING_KEY", "UNKNOWN_TABLE");
+    assertThat(q.get(0).column("stage")).containsOnly("decode");
+    for (Object message : q.get(0).column("error_message")) {
+      assertThat((String) message).matches("kinesis " + stream + " shard \\S+ sequence \\d+: .+");
+    }
+    assertThat(q.get(0).column("raw"))
+        .containsExactlyInAnyOrderElementsOf(
+            bad.stream()
+                .map(p -> (Object) new String(p, java.nio.charset.StandardCharsets.UTF_8))
+                .toList());
     assertThat(summary.rowsAdded().get("orders_silver") + summary.rowsAdded().get("users_silver"))
         .isEqualTo(CHANGES);
     assertBronzeHoldsEachStreamEventOnce(root);
@@ -109,6 +133,14 @@ class KinesisToDeltaIT {
 
     RunSummary again = JobRuns.run(args(stream, root, "--maxReadTimeSeconds=8"));
     assertThat(again.rowsAdded().values()).containsOnly(0L);
+  }
+
+  @Test
+  void aMissingStreamFailsSayingWhatToDo(@TempDir Path root) {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> JobRuns.run(args("no-such-stream", root, "--maxRecords=1")))
+        .hasMessageContaining("Kinesis stream no-such-stream does not exist")
+        .hasMessageContaining("aws-setup");
   }
 
   @Test
