@@ -252,7 +252,23 @@ final class StreamsReader extends UnboundedSource.UnboundedReader<ChangeMessage>
             again);
       }
     } catch (TrimmedDataAccessException e) {
-      throw new IOException(trimmedMessage(shard), e);
+      if (shard.lastFetched != null || shard.startType != ShardIteratorType.TRIM_HORIZON) {
+        throw new IOException(trimmedMessage(shard), e);
+      }
+      // Nothing read yet from a shard read from its oldest record: whatever is oldest now is where
+      // the read starts, so there is no gap. DynamoDB Local answers so when the iterator was
+      // taken while the shard was empty.
+      LOG.info(
+          "Shard {} of stream {}: its TRIM_HORIZON iterator points before the oldest record;"
+              + " nothing was read yet, so reading on from the new TRIM_HORIZON (no gap)",
+          shard.shardId,
+          streamArn);
+      shard.iterator = acquire(shard);
+      try {
+        page = getRecords(shard.iterator);
+      } catch (TrimmedDataAccessException again) {
+        throw new IOException(trimmedMessage(shard), again);
+      }
     } catch (ResourceNotFoundException e) {
       throw new IOException(goneMessage(shard), e);
     }

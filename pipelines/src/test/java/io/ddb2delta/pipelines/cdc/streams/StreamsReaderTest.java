@@ -197,6 +197,20 @@ class StreamsReaderTest {
   }
 
   @Test
+  void aTrimHorizonIteratorTakenBeforeAnyRecordReadsOnFromTheNewHorizon() throws IOException {
+    fake.shard("s1", null);
+    StreamsReader r = reader(read(), null);
+    assertThat(drain(r, false, 1)).isEmpty();
+    fake.put("s1", "o0", at(0));
+    fake.put("s1", "o1", at(1));
+    fake.put("s1", "o2", at(2));
+    fake.trim("s1", 1);
+
+    // Nothing was read, and the read starts at the oldest record: no gap, so no failure.
+    assertThat(drain(r, true, 10)).hasSize(2);
+  }
+
+  @Test
   void resumingIntoTrimmedRecordsFailsToo() {
     fake.shard("s1", null);
     String first = fake.put("s1", "o0", at(0));
