@@ -264,7 +264,9 @@ public final class BenchmarkStreaming implements Callable<Integer> {
       args.add("--initialPosition=TRIM_HORIZON");
       args.add("--deltaRoot=" + lake);
       args.add("--summaryFile=" + summaryFile);
-      args.add("--progressIntervalSeconds=0");
+      if (jobArgs.stream().noneMatch(a -> a.startsWith("--progressIntervalSeconds"))) {
+        args.add("--progressIntervalSeconds=0");
+      }
       args.add("--commitIntervalSeconds=" + commitInterval);
       // Counted from the job's own start: start-up, warm-up, load and the drain allowance.
       args.add("--duration=" + (30 + warmupSeconds + seconds + drainSeconds) + "s");
