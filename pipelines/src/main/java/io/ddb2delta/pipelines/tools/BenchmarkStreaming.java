@@ -254,7 +254,15 @@ public final class BenchmarkStreaming implements Callable<Integer> {
                       null,
                       0));
           bridges.add(bridge);
-          threads.submit(bridge::run);
+          threads.submit(
+              () -> {
+                try {
+                  return bridge.run();
+                } catch (Exception | Error e) {
+                  System.err.println("the bridge of " + t.tableName() + " failed: " + e);
+                  throw e;
+                }
+              });
         }
         args.add("--kinesisStream=" + stream);
         args.add("--kinesisEndpoint=" + kinesis.endpoint());
@@ -319,6 +327,7 @@ public final class BenchmarkStreaming implements Callable<Integer> {
           landed,
           generated,
           drained);
+      bridges.forEach(b -> System.out.println("bridge: " + b.stats()));
       bridges.forEach(KinesisBridge::close);
       if (!job.waitFor(30 + warmupSeconds + seconds + drainSeconds + 120, TimeUnit.SECONDS)) {
         System.err.println("the job did not end; stopping it");
