@@ -110,8 +110,10 @@ public final class BenchmarkStreaming implements Callable<Integer> {
 
   @Option(
       names = "--warmup-seconds",
-      description = "Seconds between the job's start-up line and the load (default 5).")
-  int warmupSeconds = 5;
+      description =
+          "Seconds between the job's start-up line and the load; the last 5 measure the job's"
+              + " idle CPU (default 15).")
+  int warmupSeconds = 15;
 
   @Option(
       names = "--drain-seconds",
@@ -281,9 +283,14 @@ public final class BenchmarkStreaming implements Callable<Integer> {
       args.addAll(jobArgs);
       job = startJob(args, jobLog);
       awaitStarted(job, jobLog);
-      Thread.sleep(warmupSeconds * 1000L);
-
+      // The last 5 s of the warm-up measure the job's idle CPU (the DirectRunner polls).
+      int idleSeconds = Math.min(5, warmupSeconds);
+      Thread.sleep((warmupSeconds - idleSeconds) * 1000L);
+      long cpuAtIdle = cpuTicks(job.pid());
+      Thread.sleep(idleSeconds * 1000L);
       long cpuAtLoad = cpuTicks(job.pid());
+      double idleCores =
+          idleSeconds == 0 ? 0 : (cpuAtLoad - cpuAtIdle) / (double) clockTicks() / idleSeconds;
       LoadLog log = LoadLog.appendingTo(logFile);
       List<Future<LoadGenerator.Summary>> runs = new ArrayList<>();
       long loadStart = System.nanoTime();
@@ -339,6 +346,19 @@ public final class BenchmarkStreaming implements Callable<Integer> {
       long rss = summary.get("peakRssBytes").asLong();
       long messages = summary.get("recordsRead").asLong();
       double loadCpu = cpuAtDrain < 0 ? cpu : (cpuAtDrain - cpuAtLoad) / (double) clockTicks();
+      double window = loadSeconds + drained;
+      double marginalCpu = Math.max(1e-9, loadCpu - idleCores * window);
+      System.out.printf(
+          Locale.ROOT,
+          "job cpu: %.1f s in all; idle %.2f cores before the load; %.1f s from load start to"
+              + " caught up (%.1f s), %.1f s of it above idle: %,.0f changes per marginal"
+              + " CPU-second%n",
+          cpu,
+          idleCores,
+          loadCpu,
+          window,
+          marginalCpu,
+          generated / marginalCpu);
 
       List<BronzeRow> rows = readBronze(lake.resolve(BronzeTable.NAME));
       Joined joined = StreamLatency.join(LoadLog.read(logFile), rows);
