@@ -110,9 +110,7 @@ public final class BenchmarkStreaming implements Callable<Integer> {
 
   @Option(
       names = "--warmup-seconds",
-      description =
-          "Seconds between the job's start-up line and the load; the last 5 measure the job's"
-              + " idle CPU (default 15).")
+      description = "Seconds between the job's start-up line and the load (default 15).")
   int warmupSeconds = 15;
 
   @Option(
@@ -283,14 +281,8 @@ public final class BenchmarkStreaming implements Callable<Integer> {
       args.addAll(jobArgs);
       job = startJob(args, jobLog);
       awaitStarted(job, jobLog);
-      // The last 5 s of the warm-up measure the job's idle CPU (the DirectRunner polls).
-      int idleSeconds = Math.min(5, warmupSeconds);
-      Thread.sleep((warmupSeconds - idleSeconds) * 1000L);
-      long cpuAtIdle = cpuTicks(job.pid());
-      Thread.sleep(idleSeconds * 1000L);
+      Thread.sleep(warmupSeconds * 1000L);
       long cpuAtLoad = cpuTicks(job.pid());
-      double idleCores =
-          idleSeconds == 0 ? 0 : (cpuAtLoad - cpuAtIdle) / (double) clockTicks() / idleSeconds;
       LoadLog log = LoadLog.appendingTo(logFile);
       List<Future<LoadGenerator.Summary>> runs = new ArrayList<>();
       long loadStart = System.nanoTime();
@@ -334,6 +326,14 @@ public final class BenchmarkStreaming implements Callable<Integer> {
           landed,
           generated,
           drained);
+      // Once caught up, 5 s of the job's idle CPU (the DirectRunner polls even with no data):
+      // warm by now, unlike at start-up.
+      double idleCores = 0;
+      if (cpuAtDrain >= 0) {
+        Thread.sleep(5_000);
+        long after = cpuTicks(job.pid());
+        idleCores = job.isAlive() ? (after - cpuAtDrain) / (double) clockTicks() / 5.0 : 0;
+      }
       bridges.forEach(b -> System.out.println("bridge: " + b.stats()));
       bridges.forEach(KinesisBridge::close);
       if (!job.waitFor(30 + warmupSeconds + seconds + drainSeconds + 120, TimeUnit.SECONDS)) {
@@ -347,18 +347,22 @@ public final class BenchmarkStreaming implements Callable<Integer> {
       long messages = summary.get("recordsRead").asLong();
       double loadCpu = cpuAtDrain < 0 ? cpu : (cpuAtDrain - cpuAtLoad) / (double) clockTicks();
       double window = loadSeconds + drained;
-      double marginalCpu = Math.max(1e-9, loadCpu - idleCores * window);
+      double marginalCpu = loadCpu - idleCores * window;
       System.out.printf(
           Locale.ROOT,
-          "job cpu: %.1f s in all; idle %.2f cores before the load; %.1f s from load start to"
-              + " caught up (%.1f s), %.1f s of it above idle: %,.0f changes per marginal"
-              + " CPU-second%n",
+          "job cpu: %.1f s in all; idle %.2f cores once caught up; %.1f s from load start to"
+              + " caught up (%.1f s): %s%n",
           cpu,
           idleCores,
           loadCpu,
           window,
-          marginalCpu,
-          generated / marginalCpu);
+          marginalCpu > 0.1 * loadCpu
+              ? String.format(
+                  Locale.ROOT,
+                  "%.1f s above idle, %,.0f changes per marginal CPU-second",
+                  marginalCpu,
+                  generated / marginalCpu)
+              : "no more than idle (the runner's polling dominates; no marginal figure)");
 
       List<BronzeRow> rows = readBronze(lake.resolve(BronzeTable.NAME));
       Joined joined = StreamLatency.join(LoadLog.read(logFile), rows);
