@@ -82,7 +82,10 @@ public final class DeltaTable {
 
   /** The table at a local path, a {@code file:} URI or a Hadoop URI such as {@code s3a://}. */
   public static DeltaTable forPath(String tableRoot) {
-    return forPath(tableRoot, new Configuration());
+    Configuration conf = new Configuration();
+    // Local commits without Hadoop's forked readlink/chmod processes; see NioLocalLogStore.
+    conf.setIfUnset(NioLocalLogStore.CONF_KEY, NioLocalLogStore.class.getName());
+    return forPath(tableRoot, conf);
   }
 
   public static DeltaTable forPath(String tableRoot, Configuration conf) {

@@ -29,6 +29,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
@@ -175,6 +176,7 @@ public final class KinesisBridge implements AutoCloseable {
     Set<String> startShards = null;
     Map<String, String> iterators = new HashMap<>();
     Set<String> finished = new HashSet<>();
+    Set<String> fromHorizonUnread = new HashSet<>();
     long idleMillis = config.pollInterval().toMillis();
     while (!closed && System.nanoTime() < deadline && !limitReached()) {
       List<ShardLink> shards = ShardLineage.describe(config.streams(), streamArn);
@@ -195,6 +197,9 @@ public final class KinesisBridge implements AutoCloseable {
               config.start() == Start.LATEST && startShards.contains(shardId)
                   ? ShardIteratorType.LATEST
                   : ShardIteratorType.TRIM_HORIZON;
+          if (type == ShardIteratorType.TRIM_HORIZON) {
+            fromHorizonUnread.add(shardId);
+          }
           iterator =
               config
                   .streams()
@@ -204,9 +209,29 @@ public final class KinesisBridge implements AutoCloseable {
         }
         String current = iterator;
         int limit = (int) Math.min(MAX_GET_RECORDS, remaining());
-        GetRecordsResponse page =
-            config.streams().getRecords(b -> b.shardIterator(current).limit(limit));
+        GetRecordsResponse page;
+        try {
+          page = config.streams().getRecords(b -> b.shardIterator(current).limit(limit));
+        } catch (TrimmedDataAccessException e) {
+          if (!fromHorizonUnread.contains(shardId)) {
+            throw e;
+          }
+          // Nothing read yet from the shard's oldest record: DynamoDB Local calls an iterator
+          // taken while the shard was empty trimmed. Reading from the new TRIM_HORIZON skips
+          // nothing.
+          String fresh =
+              config
+                  .streams()
+                  .getShardIterator(
+                      b ->
+                          b.streamArn(streamArn)
+                              .shardId(shardId)
+                              .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                  .shardIterator();
+          page = config.streams().getRecords(b -> b.shardIterator(fresh).limit(limit));
+        }
         if (!page.records().isEmpty()) {
+          fromHorizonUnread.remove(shardId);
           any = true;
           forward(page.records(), streamArn, shardId);
         }

@@ -255,11 +255,12 @@ final class StreamsReader extends UnboundedSource.UnboundedReader<ChangeMessage>
       if (shard.lastFetched != null || shard.startType != ShardIteratorType.TRIM_HORIZON) {
         throw new IOException(trimmedMessage(shard), e);
       }
-      // Nothing read yet from the horizon, so nothing can be missing: the horizon moved, or (as
-      // DynamoDB Local does when a shard's first record is numbered above the shard's start)
-      // the old horizon iterator is refused. A fresh one reads from the oldest record there is.
+      // Nothing read yet from a shard read from its oldest record: whatever is oldest now is where
+      // the read starts, so there is no gap. DynamoDB Local answers so when the iterator was
+      // taken while the shard was empty.
       LOG.info(
-          "Shard {} of stream {}: re-reading from the current trim horizon",
+          "Shard {} of stream {}: its TRIM_HORIZON iterator points before the oldest record;"
+              + " nothing was read yet, so reading on from the new TRIM_HORIZON (no gap)",
           shard.shardId,
           streamArn);
       shard.iterator = acquire(shard);

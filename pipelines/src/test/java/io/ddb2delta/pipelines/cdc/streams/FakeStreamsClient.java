@@ -58,7 +58,6 @@ final class FakeStreamsClient implements DynamoDbStreamsClient {
   int pageSize = 2;
   boolean hasStream = true;
   private final Set<String> expireNextGetRecords = new HashSet<>();
-  private final Set<String> refuseAsTrimmed = new HashSet<>();
   private long sequence = 100;
   boolean closedClient;
 
@@ -114,15 +113,6 @@ final class FakeStreamsClient implements DynamoDbStreamsClient {
 
   void expireNextGetRecords(String shardId) {
     expireNextGetRecords.add(shardId);
-  }
-
-  /**
-   * The next read of the shard is refused as trimmed, as DynamoDB Local refuses a trim-horizon
-   * iterator taken before the shard's first record when that record is numbered above the shard's
-   * start.
-   */
-  void refuseNextGetRecordsAsTrimmed(String shardId) {
-    refuseAsTrimmed.add(shardId);
   }
 
   void remove(String shardId) {
@@ -196,9 +186,6 @@ final class FakeStreamsClient implements DynamoDbStreamsClient {
     polls.add(shardId);
     if (expireNextGetRecords.remove(shardId)) {
       throw ExpiredIteratorException.builder().message("expired").build();
-    }
-    if (refuseAsTrimmed.remove(shardId)) {
-      throw TrimmedDataAccessException.builder().message("trimmed").build();
     }
     FakeShard shard = shards.get(shardId);
     if (index < shard.trimmedBefore) {
