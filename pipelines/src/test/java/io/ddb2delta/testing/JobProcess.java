@@ -1,5 +1,6 @@
 package io.ddb2delta.testing;
 
+import io.ddb2delta.pipelines.tools.JobCommand;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,22 +23,16 @@ public final class JobProcess implements AutoCloseable {
 
   /** Starts {@code Ddb2Delta} with these arguments; output goes to {@code log}. */
   public static JobProcess start(List<String> args, Path log) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx1g");
-    command.add("-XX:+UseParallelGC");
+    List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC"));
     for (String property :
         List.of(
             "ddb2delta.dynamodbLocal.classpath", "ddb2delta.kinesalite.dir", "aws.cborEnabled")) {
       String value = System.getProperty(property);
       if (value != null) {
-        command.add("-D" + property + "=" + value);
+        jvm.add("-D" + property + "=" + value);
       }
     }
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("io.ddb2delta.pipelines.Ddb2Delta");
-    command.addAll(args);
+    List<String> command = JobCommand.of(jvm, args);
     Process p =
         new ProcessBuilder(command)
             .redirectErrorStream(true)

@@ -9,7 +9,6 @@ import io.ddb2delta.change.SourcePosition;
 import io.ddb2delta.model.DynamoValue;
 import io.ddb2delta.pipelines.cdc.KinesisRecordEncoder;
 import io.ddb2delta.pipelines.local.LocalKinesis;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,11 +63,6 @@ public final class BenchmarkCatchUp implements Callable<Integer> {
         Path summary = workDir.resolve(stream + ".json");
         Files.createDirectories(workDir);
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOpts);
-        command.add("-cp");
-        command.add(classpath());
-        command.add("io.ddb2delta.pipelines.Ddb2Delta");
         command.add("--source=kinesis");
         command.add("--kinesisStream=" + stream);
         command.add("--kinesisEndpoint=" + kinesis.endpoint());
@@ -78,7 +72,8 @@ public final class BenchmarkCatchUp implements Callable<Integer> {
         command.add("--progressIntervalSeconds=0");
         command.add("--summaryFile=" + summary.toAbsolutePath());
         command.addAll(jobArgs);
-        int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+        int exit =
+            new ProcessBuilder(JobCommand.of(jvmOpts, command)).inheritIO().start().waitFor();
         if (exit != 0) {
           System.err.println("the job failed with exit code " + exit);
           return exit;
@@ -157,22 +152,5 @@ public final class BenchmarkCatchUp implements Callable<Integer> {
         stream,
         n,
         (System.nanoTime() - start) / 1e9);
-  }
-
-  /** Under {@code mvn exec:java} the project's classes are only in the context class loader. */
-  private static String classpath() {
-    ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    if (loader instanceof java.net.URLClassLoader urls && urls.getURLs().length > 0) {
-      List<String> entries = new ArrayList<>();
-      for (java.net.URL url : urls.getURLs()) {
-        try {
-          entries.add(Path.of(url.toURI()).toString());
-        } catch (java.net.URISyntaxException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-      return String.join(File.pathSeparator, entries);
-    }
-    return System.getProperty("java.class.path");
   }
 }

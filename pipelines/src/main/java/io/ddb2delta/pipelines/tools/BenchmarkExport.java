@@ -67,17 +67,12 @@ public final class BenchmarkExport implements Callable<Integer> {
       Path summary = workDir.resolve("summary-run-" + run + ".json");
       Files.deleteIfExists(summary);
       List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(jvmOpts);
-      command.add("-cp");
-      command.add(classpath());
-      command.add("io.ddb2delta.pipelines.Ddb2Delta");
       command.add("--exportPath=" + exportFolder);
       command.add("--deltaRoot=" + tables.toAbsolutePath());
       command.add("--progressIntervalSeconds=0");
       command.add("--summaryFile=" + summary.toAbsolutePath());
       command.addAll(jobArgs);
-      Process job = new ProcessBuilder(command).inheritIO().start();
+      Process job = new ProcessBuilder(JobCommand.of(jvmOpts, command)).inheritIO().start();
       int exit = job.waitFor();
       if (exit != 0) {
         System.err.println("run " + run + " failed with exit code " + exit);
@@ -126,26 +121,6 @@ public final class BenchmarkExport implements Callable<Integer> {
     try (var ids = Files.list(root.resolve("AWSDynamoDB"))) {
       return ids.filter(Files::isDirectory).findFirst().orElseThrow() + File.separator;
     }
-  }
-
-  /**
-   * The job's classpath. Under {@code mvn exec:java} the project's classes are only in the context
-   * class loader, not in {@code java.class.path} (which is Maven's own).
-   */
-  private static String classpath() {
-    ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    if (loader instanceof java.net.URLClassLoader urls && urls.getURLs().length > 0) {
-      List<String> entries = new ArrayList<>();
-      for (java.net.URL url : urls.getURLs()) {
-        try {
-          entries.add(Path.of(url.toURI()).toString());
-        } catch (java.net.URISyntaxException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-      return String.join(File.pathSeparator, entries);
-    }
-    return System.getProperty("java.class.path");
   }
 
   private static double number(String json, String field) throws IOException {

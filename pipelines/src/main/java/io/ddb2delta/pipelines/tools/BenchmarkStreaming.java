@@ -10,7 +10,6 @@ import io.ddb2delta.pipelines.tools.StreamLatency.BronzeRow;
 import io.ddb2delta.pipelines.tools.StreamLatency.Joined;
 import io.ddb2delta.pipelines.tools.StreamLatency.Percentiles;
 import io.ddb2delta.tables.BronzeTable;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -461,14 +460,9 @@ public final class BenchmarkStreaming implements Callable<Integer> {
   }
 
   private Process startJob(List<String> args, Path log) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOpts);
-    command.add("-Daws.cborEnabled=false");
-    command.add("-cp");
-    command.add(classpath());
-    command.add("io.ddb2delta.pipelines.Ddb2Delta");
-    command.addAll(args);
+    List<String> jvm = new ArrayList<>(jvmOpts);
+    jvm.add("-Daws.cborEnabled=false");
+    List<String> command = JobCommand.of(jvm, args);
     System.out.println("job: " + String.join(" ", args));
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
@@ -592,25 +586,5 @@ public final class BenchmarkStreaming implements Callable<Integer> {
     JsonNode keys = JSON.readTree(keysJson);
     JsonNode typed = keys.elements().next();
     return typed.elements().next().asText();
-  }
-
-  /**
-   * The job's classpath. Under {@code mvn exec:java} the project's classes are only in the context
-   * class loader, not in {@code java.class.path} (which is Maven's own).
-   */
-  private static String classpath() {
-    ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    if (loader instanceof java.net.URLClassLoader urls && urls.getURLs().length > 0) {
-      List<String> entries = new ArrayList<>();
-      for (java.net.URL url : urls.getURLs()) {
-        try {
-          entries.add(Path.of(url.toURI()).toString());
-        } catch (java.net.URISyntaxException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-      return String.join(File.pathSeparator, entries);
-    }
-    return System.getProperty("java.class.path");
   }
 }

@@ -1,0 +1,51 @@
+package io.ddb2delta.pipelines.tools;
+
+import java.io.File;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line that runs the ddb2delta job in a fresh JVM with this JVM's Java and classpath,
+ * for harnesses that measure the job process alone or kill it.
+ */
+public final class JobCommand {
+  private static final String MAIN = "io.ddb2delta.pipelines.Ddb2Delta";
+
+  private JobCommand() {}
+
+  /** {@code java <jvmOptions> -cp <classpath> Ddb2Delta <jobArgs>}. */
+  public static List<String> of(List<String> jvmOptions, List<String> jobArgs) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(classpath());
+    command.add(MAIN);
+    command.addAll(jobArgs);
+    return command;
+  }
+
+  /**
+   * The job's classpath. Under {@code mvn exec:java} the project's classes are only in the context
+   * class loader, not in {@code java.class.path} (which is Maven's own).
+   */
+  static String classpath() {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    if (loader instanceof URLClassLoader urls && urls.getURLs().length > 0) {
+      List<String> entries = new ArrayList<>();
+      for (URL url : urls.getURLs()) {
+        try {
+          entries.add(Path.of(url.toURI()).toString());
+        } catch (URISyntaxException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      return String.join(File.pathSeparator, entries);
+    }
+    return System.getProperty("java.class.path");
+  }
+}
