@@ -14,6 +14,7 @@ import io.ddb2delta.testing.JobProcess;
 import io.ddb2delta.testing.JobRuns;
 import io.ddb2delta.testing.QueryResult;
 import io.ddb2delta.testing.SparkVerifier;
+import io.ddb2delta.testing.StreamContents;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,11 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.dynamodb.model.Record;
-import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
@@ -63,7 +60,7 @@ class KinesisToDeltaIT {
             load)
         .run(s -> {}, Duration.ofHours(1));
     for (SyntheticTable t : TABLES) {
-      STREAM_EVENT_IDS.addAll(streamEventIds(t.tableName()));
+      STREAM_EVENT_IDS.addAll(StreamContents.dynamoEventIds(dynamo.streams(), t.tableName()));
     }
   }
 
@@ -161,7 +158,10 @@ class KinesisToDeltaIT {
     String stream = "cdc-restart";
     String source = "cdc-source";
     bridge(source, 0.0);
-    List<byte[]> payloads = payloads(source);
+    List<byte[]> payloads =
+        StreamContents.kinesisRecords(kinesis.kinesis(), source).stream()
+            .map(r -> r.record().data().asByteArray())
+            .toList();
     createStream(stream);
 
     Path log = root.resolve("job.log");
@@ -274,61 +274,5 @@ class KinesisToDeltaIT {
                 b.streamName(stream)
                     .partitionKey(Integer.toString(java.util.Arrays.hashCode(payload)))
                     .data(SdkBytes.fromByteArray(payload)));
-  }
-
-  /** Every payload in a stream, shard by shard. */
-  private static List<byte[]> payloads(String stream) {
-    KinesisClient client = kinesis.kinesis();
-    List<byte[]> out = new ArrayList<>();
-    for (Shard shard : client.listShards(b -> b.streamName(stream)).shards()) {
-      String iterator =
-          client
-              .getShardIterator(
-                  b ->
-                      b.streamName(stream)
-                          .shardId(shard.shardId())
-                          .shardIteratorType(
-                              software.amazon.awssdk.services.kinesis.model.ShardIteratorType
-                                  .TRIM_HORIZON))
-              .shardIterator();
-      while (true) {
-        String current = iterator;
-        GetRecordsResponse page = client.getRecords(b -> b.shardIterator(current));
-        if (page.records().isEmpty()) {
-          break;
-        }
-        page.records().forEach(r -> out.add(r.data().asByteArray()));
-        iterator = page.nextShardIterator();
-      }
-    }
-    return out;
-  }
-
-  private static Set<String> streamEventIds(String table) {
-    var streams = dynamo.streams();
-    String arn = streams.listStreams(b -> b.tableName(table)).streams().get(0).streamArn();
-    Set<String> ids = new HashSet<>();
-    for (var shard : streams.describeStream(b -> b.streamArn(arn)).streamDescription().shards()) {
-      String iterator =
-          streams
-              .getShardIterator(
-                  b ->
-                      b.streamArn(arn)
-                          .shardId(shard.shardId())
-                          .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-              .shardIterator();
-      while (iterator != null) {
-        String current = iterator;
-        var page = streams.getRecords(b -> b.shardIterator(current));
-        for (Record r : page.records()) {
-          ids.add(r.eventID());
-        }
-        if (page.records().isEmpty()) {
-          break;
-        }
-        iterator = page.nextShardIterator();
-      }
-    }
-    return ids;
   }
 }

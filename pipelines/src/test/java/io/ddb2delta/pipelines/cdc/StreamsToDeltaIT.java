@@ -12,6 +12,7 @@ import io.ddb2delta.testing.JobProcess;
 import io.ddb2delta.testing.JobRuns;
 import io.ddb2delta.testing.QueryResult;
 import io.ddb2delta.testing.SparkVerifier;
+import io.ddb2delta.testing.StreamContents;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +24,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.dynamodb.model.Record;
-import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 
 /**
  * {@code --source=dynamodb-streams} against DynamoDB Local: the load generator's changes land in
@@ -175,32 +174,9 @@ class StreamsToDeltaIT {
   }
 
   private Set<String> streamEventIds() {
-    var streams = dynamo.streams();
     Set<String> ids = new HashSet<>();
     for (SyntheticTable t : TABLES) {
-      String arn =
-          streams.listStreams(b -> b.tableName(t.tableName())).streams().get(0).streamArn();
-      for (var shard : streams.describeStream(b -> b.streamArn(arn)).streamDescription().shards()) {
-        String iterator =
-            streams
-                .getShardIterator(
-                    b ->
-                        b.streamArn(arn)
-                            .shardId(shard.shardId())
-                            .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-                .shardIterator();
-        while (iterator != null) {
-          String current = iterator;
-          var page = streams.getRecords(b -> b.shardIterator(current));
-          for (Record r : page.records()) {
-            ids.add(r.eventID());
-          }
-          if (page.records().isEmpty()) {
-            break;
-          }
-          iterator = page.nextShardIterator();
-        }
-      }
+      ids.addAll(StreamContents.dynamoEventIds(dynamo.streams(), t.tableName()));
     }
     return ids;
   }

@@ -11,6 +11,7 @@ import io.ddb2delta.pipelines.local.LocalAws;
 import io.ddb2delta.pipelines.local.LocalDynamoDb;
 import io.ddb2delta.pipelines.local.LocalKinesis;
 import io.ddb2delta.testing.DynamoTables;
+import io.ddb2delta.testing.StreamContents;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -26,12 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.Record;
-import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
-import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
@@ -103,23 +99,7 @@ class KinesisBridgeIT {
 
   /** The event ids in the table's stream, read directly, not through the bridge. */
   private static Set<String> streamEventIds() {
-    DynamoDbStreamsClient streams = dynamo.streams();
-    String arn = streams.listStreams(b -> b.tableName("orders")).streams().get(0).streamArn();
-    Set<String> ids = new HashSet<>();
-    for (var shard : streams.describeStream(b -> b.streamArn(arn)).streamDescription().shards()) {
-      String iterator =
-          streams
-              .getShardIterator(
-                  b ->
-                      b.streamArn(arn)
-                          .shardId(shard.shardId())
-                          .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-              .shardIterator();
-      for (Record r : streams.getRecords(b -> b.shardIterator(iterator)).records()) {
-        ids.add(r.eventID());
-      }
-    }
-    return ids;
+    return StreamContents.dynamoEventIds(dynamo.streams(), "orders");
   }
 
   private static void createStream(String name) throws InterruptedException {
@@ -156,35 +136,18 @@ class KinesisBridgeIT {
 
   /** Every record in the stream, shard by shard, each shard in sequence order. */
   private static List<Carried> readAll(String stream) {
-    KinesisClient kinesis = kinesisService.kinesis();
     KinesisRecordDecoder decoder = KinesisRecordDecoder.forTables(KEYS);
     List<Carried> out = new ArrayList<>();
-    for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
-      String iterator =
-          kinesis
-              .getShardIterator(
-                  b ->
-                      b.streamName(stream)
-                          .shardId(shard.shardId())
-                          .shardIteratorType(
-                              software.amazon.awssdk.services.kinesis.model.ShardIteratorType
-                                  .TRIM_HORIZON))
-              .shardIterator();
-      while (true) {
-        String current = iterator;
-        GetRecordsResponse page = kinesis.getRecords(b -> b.shardIterator(current));
-        if (page.records().isEmpty()) {
-          break;
-        }
-        for (var r : page.records()) {
-          out.add(
-              new Carried(
-                  shard.shardId(),
-                  decoder.decode(
-                      r.data().asByteArray(), stream, shard.shardId(), r.sequenceNumber())));
-        }
-        iterator = page.nextShardIterator();
-      }
+    for (StreamContents.ShardRecord r :
+        StreamContents.kinesisRecords(kinesisService.kinesis(), stream)) {
+      out.add(
+          new Carried(
+              r.shardId(),
+              decoder.decode(
+                  r.record().data().asByteArray(),
+                  stream,
+                  r.shardId(),
+                  r.record().sequenceNumber())));
     }
     return out;
   }
