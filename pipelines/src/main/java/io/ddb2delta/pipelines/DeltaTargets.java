@@ -56,6 +56,11 @@ public record DeltaTargets(String deltaRoot, List<TableMapping> mappings) implem
   }
 
   public String pathOf(String table) {
+    return pathOf(deltaRoot, table);
+  }
+
+  /** Where a table lives under a Delta root. */
+  public static String pathOf(String deltaRoot, String table) {
     return deltaRoot.endsWith("/") ? deltaRoot + table : deltaRoot + "/" + table;
   }
 

@@ -1,7 +1,6 @@
 package io.ddb2delta.pipelines;
 
 import io.ddb2delta.delta.DeltaTable;
-import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.pipelines.local.LocalDynamoDb;
 import io.ddb2delta.pipelines.tools.ExportTable;
 import io.ddb2delta.pipelines.tools.LoadGenerator;
@@ -101,9 +100,7 @@ final class LiveDemo {
       Duration writeFor =
           limitNanos == Long.MAX_VALUE ? Duration.ofDays(365) : Duration.ofNanos(limitNanos);
       DeltaTable bronze =
-          DeltaTable.forPath(
-              new DeltaTargets(options.getDeltaRoot(), TableMapping.shipped("orders"))
-                  .pathOf(BronzeTable.NAME));
+          DeltaTable.forPath(DeltaTargets.pathOf(options.getDeltaRoot(), BronzeTable.NAME));
       long bronzeBefore = bronze.numRecords();
       Thread generator =
           new Thread(
