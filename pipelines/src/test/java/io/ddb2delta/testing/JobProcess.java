@@ -23,7 +23,17 @@ public final class JobProcess implements AutoCloseable {
 
   /** Starts {@code Ddb2Delta} with these arguments; output goes to {@code log}. */
   public static JobProcess start(List<String> args, Path log) throws IOException {
+    return start("io.ddb2delta.pipelines.Ddb2Delta", List.of(), args, log);
+  }
+
+  /**
+   * Starts {@code mainClass}, an entry point to the job, with these extra JVM options (for example
+   * the {@code --add-opens} Spark needs) and arguments; output goes to {@code log}.
+   */
+  public static JobProcess start(
+      String mainClass, List<String> jvmOptions, List<String> args, Path log) throws IOException {
     List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC"));
+    jvm.addAll(jvmOptions);
     for (String property :
         List.of(
             "ddb2delta.dynamodbLocal.classpath", "ddb2delta.kinesalite.dir", "aws.cborEnabled")) {
@@ -32,7 +42,7 @@ public final class JobProcess implements AutoCloseable {
         jvm.add("-D" + property + "=" + value);
       }
     }
-    List<String> command = JobCommand.of(jvm, args);
+    List<String> command = JobCommand.of(mainClass, jvm, args);
     Process p =
         new ProcessBuilder(command)
             .redirectErrorStream(true)

@@ -39,8 +39,8 @@ public final class SparkVerifier {
   private static final String MAIN_CLASS = "io.ddb2delta.verify.SparkSqlVerifier";
   private static final int STDERR_TAIL_LINES = 60;
 
-  /** The root pom's {@code add.opens}: what Spark needs to run on Java 17. */
-  private static final List<String> ADD_OPENS =
+  /** The root pom's {@code add.opens}: what any JVM running Spark needs on Java 17. */
+  public static final List<String> ADD_OPENS =
       Stream.of(
               "java.lang",
               "java.lang.invoke",

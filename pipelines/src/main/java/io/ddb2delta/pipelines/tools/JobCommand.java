@@ -19,12 +19,20 @@ public final class JobCommand {
 
   /** {@code java <jvmOptions> -cp <classpath> Ddb2Delta <jobArgs>}. */
   public static List<String> of(List<String> jvmOptions, List<String> jobArgs) {
+    return of(MAIN, jvmOptions, jobArgs);
+  }
+
+  /**
+   * {@code java <jvmOptions> -cp <classpath> <mainClass> <jobArgs>}: another entry point to the
+   * same job, e.g. the Spark runner's.
+   */
+  public static List<String> of(String mainClass, List<String> jvmOptions, List<String> jobArgs) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
     command.add("-cp");
     command.add(classpath());
-    command.add(MAIN);
+    command.add(mainClass);
     command.addAll(jobArgs);
     return command;
   }
