@@ -17,16 +17,16 @@ import java.util.stream.Stream;
 /**
  * The sample export that ships inside ddb2delta (a few thousand orders in AWS's real layout), which
  * a run without arguments loads. From a jar it is copied to a temporary folder first, since the
- * export reader reads files.
+ * export reader reads files. Public for the runners' tests, which load it on other runners.
  */
-final class SampleExport {
+public final class SampleExport {
   static final String RESOURCE = "sample-export";
-  static final String TABLE = "orders";
+  public static final String TABLE = "orders";
 
   private SampleExport() {}
 
   /** The sample's export folder, {@code .../AWSDynamoDB/<ExportId>/}. */
-  static String location() {
+  public static String location() {
     URL url = SampleExport.class.getClassLoader().getResource(RESOURCE);
     if (url == null) {
       throw new IllegalStateException("the sample export is missing from the classpath");

@@ -74,11 +74,34 @@ public final class SparkVerifier {
     Path work = createWorkDirectory();
     Path queries = work.resolve("queries.json");
     Path out = work.resolve("results.json");
-    Path stdout = work.resolve("stdout.log");
-    Path stderr = work.resolve("stderr.log");
-    boolean succeeded = false;
     try {
       JSON.writeValue(queries.toFile(), sql);
+      runMain(
+          MAIN_CLASS,
+          List.of(),
+          List.of("--queries", queries.toString(), "--out", out.toString()),
+          work,
+          TIMEOUT);
+      List<QueryResult> results = parse(JSON.readTree(out.toFile()));
+      // Kept only when it failed, for whoever reads the exception.
+      deleteRecursively(work);
+      return results;
+    } catch (IOException e) {
+      throw new SparkVerifierException("cannot run the Spark verifier in " + work, e);
+    }
+  }
+
+  /**
+   * Runs a main class of the verifier module in a child JVM set up as the verifier's own, with
+   * {@code extraJars} appended to its classpath (after Spark's, as a cluster appends library jars);
+   * its stdout and stderr go to {@code stdout.log} and {@code stderr.log} in {@code work}. Throws
+   * {@link SparkVerifierException} with the end of stderr if it exits non-zero or runs over {@code
+   * timeout}.
+   */
+  public static void runMain(
+      String mainClass, List<Path> extraJars, List<String> args, Path work, Duration timeout) {
+    Path stderr = work.resolve("stderr.log");
+    try {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-Xmx1g");
@@ -87,46 +110,39 @@ public final class SparkVerifier {
       command.add("-XX:TieredStopAtLevel=1");
       command.add("-XX:+UseSerialGC");
       command.addAll(ADD_OPENS);
-      command.addAll(List.of("-cp", classpath(), MAIN_CLASS));
-      command.addAll(List.of("--queries", queries.toString(), "--out", out.toString()));
+      StringBuilder classpath = new StringBuilder(classpath());
+      extraJars.forEach(jar -> classpath.append(File.pathSeparator).append(jar));
+      command.addAll(List.of("-cp", classpath.toString(), mainClass));
+      command.addAll(args);
 
       Process process =
           new ProcessBuilder(command)
-              .redirectOutput(stdout.toFile())
+              .redirectOutput(work.resolve("stdout.log").toFile())
               .redirectError(stderr.toFile())
               .start();
-      if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly().waitFor();
         throw new SparkVerifierException(
-            "Spark verifier timed out after " + TIMEOUT + "; logs in " + work, tail(stderr));
+            mainClass + " timed out after " + timeout + "; logs in " + work, tail(stderr));
       }
       if (process.exitValue() != 0) {
         throw new SparkVerifierException(
-            "Spark verifier exited with " + process.exitValue() + "; logs in " + work,
-            tail(stderr));
+            mainClass + " exited with " + process.exitValue() + "; logs in " + work, tail(stderr));
       }
-      List<QueryResult> results = parse(JSON.readTree(out.toFile()));
-      succeeded = true;
-      return results;
     } catch (IOException e) {
-      throw new SparkVerifierException("cannot run the Spark verifier in " + work, e);
+      throw new SparkVerifierException("cannot run " + mainClass + " in " + work, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SparkVerifierException("interrupted while waiting for the Spark verifier", e);
-    } finally {
-      // Keep the logs of a failed run for whoever reads the exception.
-      if (succeeded) {
-        deleteRecursively(work);
-      }
+      throw new SparkVerifierException("interrupted while waiting for " + mainClass, e);
     }
   }
 
   private static String classpath() throws IOException {
     Path classpathFile = artifact(CLASSPATH_PROPERTY, "spark-classpath.txt");
     Path jar = artifact(JAR_PROPERTY, "ddb2delta-spark-verifier-*.jar");
-    return jar
+    return Files.readString(classpathFile, StandardCharsets.UTF_8).trim()
         + File.pathSeparator
-        + Files.readString(classpathFile, StandardCharsets.UTF_8).trim();
+        + jar;
   }
 
   private static Path artifact(String property, String glob) throws IOException {
@@ -164,7 +180,10 @@ public final class SparkVerifier {
     return "build it with: mvn -pl runners/spark-verifier -am install -DskipTests";
   }
 
-  private static List<QueryResult> parse(JsonNode results) {
+  /**
+   * Reads results as the verifier writes them: a JSON array of {@code {"sql", "columns", "rows"}}.
+   */
+  public static List<QueryResult> parse(JsonNode results) {
     List<QueryResult> parsed = new ArrayList<>();
     for (JsonNode result : results) {
       List<QueryResult.Column> columns = new ArrayList<>();

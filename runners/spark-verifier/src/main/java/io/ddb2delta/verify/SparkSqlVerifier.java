@@ -49,7 +49,7 @@ public final class SparkSqlVerifier {
     List<String> statements;
     try {
       arguments = Arguments.parse(args);
-      statements = List.of(JSON.readValue(arguments.queries().toFile(), String[].class));
+      statements = readStatements(arguments.queries());
     } catch (IllegalArgumentException | IOException e) {
       System.err.println("SparkSqlVerifier: " + e.getMessage());
       System.err.println("usage: SparkSqlVerifier --queries FILE(JSON array of SQL) --out FILE");
@@ -57,23 +57,14 @@ public final class SparkSqlVerifier {
     }
 
     Path warehouse = createTempDirectory();
-    SparkSession spark = newSession(warehouse);
+    SparkSession spark =
+        session("local[1]", warehouse).appName("ddb2delta-spark-verifier").getOrCreate();
     try {
-      ArrayNode results = JSON.createArrayNode();
-      for (int i = 0; i < statements.size(); i++) {
-        String sql = statements.get(i);
-        try {
-          Dataset<Row> result = spark.sql(sql);
-          results.add(SparkJson.result(sql, result.schema(), result.collectAsList()));
-        } catch (Exception e) { // Scala's AnalysisException is a checked exception in Java's eyes.
-          // The summary goes last, so that callers showing only the tail of stderr still see it.
-          e.printStackTrace(System.err);
-          System.err.printf("SparkSqlVerifier: statement %d failed: %s%n%s%n", i + 1, sql, e);
-          return QUERY_FAILED;
-        }
-      }
-      JSON.writeValue(arguments.out().toFile(), results);
+      JSON.writeValue(arguments.out().toFile(), query(spark, statements));
       return OK;
+    } catch (StatementFailedException e) {
+      report(e);
+      return QUERY_FAILED;
     } catch (IOException e) {
       System.err.println("SparkSqlVerifier: cannot write " + arguments.out() + ": " + e);
       return QUERY_FAILED;
@@ -83,10 +74,43 @@ public final class SparkSqlVerifier {
     }
   }
 
-  private static SparkSession newSession(Path warehouse) {
+  /**
+   * Runs the statements in order in {@code spark} and returns one {@code {"sql", "columns",
+   * "rows"}} object per statement; stops at the first that fails.
+   */
+  static ArrayNode query(SparkSession spark, List<String> statements)
+      throws StatementFailedException {
+    ArrayNode results = JSON.createArrayNode();
+    for (int i = 0; i < statements.size(); i++) {
+      String sql = statements.get(i);
+      try {
+        Dataset<Row> result = spark.sql(sql);
+        results.add(SparkJson.result(sql, result.schema(), result.collectAsList()));
+      } catch (Exception e) { // Scala's AnalysisException is a checked exception in Java's eyes.
+        throw new StatementFailedException(i + 1, sql, e);
+      }
+    }
+    return results;
+  }
+
+  /** Prints a failed statement's error, with the summary last for callers that show the tail. */
+  static void report(StatementFailedException e) {
+    e.getCause().printStackTrace(System.err);
+    System.err.println("SparkSqlVerifier: " + e.getMessage());
+  }
+
+  /** Reads a JSON array of SQL strings. */
+  static List<String> readStatements(Path file) throws IOException {
+    return List.of(JSON.readValue(file.toFile(), String[].class));
+  }
+
+  /**
+   * A local session with Delta's SQL extension and catalog, as Databricks configures them, the
+   * driver on the loopback address, no UI, UTC, and the settings that keep a small run cheap.
+   */
+  static SparkSession.Builder session(String master, Path warehouse) {
     return SparkSession.builder()
-        .appName("ddb2delta-spark-verifier")
-        .master("local[1]")
+        .master(master)
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.ui.enabled", "false")
@@ -101,11 +125,15 @@ public final class SparkSqlVerifier {
         // Instant and LocalDate instead of java.sql types, which render through the JVM time zone.
         .config("spark.sql.datetime.java8API.enabled", "true")
         // Delta's default of 50 partitions makes each snapshot load 50 tasks on one core.
-        .config("spark.databricks.delta.snapshotPartitions", "1")
-        .getOrCreate();
+        .config("spark.databricks.delta.snapshotPartitions", "1");
   }
 
-  private static Path createTempDirectory() {
+  /** The JSON writer both mains use. */
+  static ObjectMapper json() {
+    return JSON;
+  }
+
+  static Path createTempDirectory() {
     try {
       return Files.createTempDirectory("spark-verifier-warehouse");
     } catch (IOException e) {
@@ -113,11 +141,18 @@ public final class SparkSqlVerifier {
     }
   }
 
-  private static void deleteRecursively(Path dir) {
+  static void deleteRecursively(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       System.err.println("SparkSqlVerifier: could not delete " + dir + ": " + e);
+    }
+  }
+
+  /** A statement failed; the message names it and its position, the cause is Spark's error. */
+  static final class StatementFailedException extends Exception {
+    StatementFailedException(int position, String sql, Exception cause) {
+      super("statement " + position + " failed: " + sql + "\n" + cause, cause);
     }
   }
 
