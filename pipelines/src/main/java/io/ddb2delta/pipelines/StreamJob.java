@@ -3,6 +3,7 @@ package io.ddb2delta.pipelines;
 import io.ddb2delta.change.SourceKind;
 import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.mapping.TableMapping;
+import io.ddb2delta.pipelines.aws.LoopbackJsonClientBuilderFactory;
 import io.ddb2delta.pipelines.cdc.ChangeCommitter;
 import io.ddb2delta.pipelines.cdc.ChangeMessage;
 import io.ddb2delta.pipelines.cdc.ChangeMessageCoder;
@@ -183,7 +184,11 @@ final class StreamJob {
     URI endpoint = endpoint(options.getKinesisEndpoint());
     if (LocalAws.isLoopback(endpoint)) {
       // kinesalite speaks JSON only; without this the SDK's CBOR requests hang the read (FACTS §3).
+      // Here for the driver's own check, and through the client factory on every executor.
       System.setProperty("aws.cborEnabled", "false");
+      options
+          .as(org.apache.beam.sdk.io.aws2.options.AwsOptions.class)
+          .setClientBuilderFactory(LoopbackJsonClientBuilderFactory.class);
     }
     checkKinesisStream(stream, endpoint, options);
     KinesisIO.Read read =

@@ -39,25 +39,6 @@ public final class SparkVerifier {
   private static final String MAIN_CLASS = "io.ddb2delta.verify.SparkSqlVerifier";
   private static final int STDERR_TAIL_LINES = 60;
 
-  /** The root pom's {@code add.opens}: what any JVM running Spark needs on Java 17. */
-  public static final List<String> ADD_OPENS =
-      Stream.of(
-              "java.lang",
-              "java.lang.invoke",
-              "java.lang.reflect",
-              "java.io",
-              "java.net",
-              "java.nio",
-              "java.util",
-              "java.util.concurrent",
-              "java.util.concurrent.atomic",
-              "sun.nio.ch",
-              "sun.nio.cs",
-              "sun.security.action",
-              "sun.util.calendar")
-          .map(pkg -> "--add-opens=java.base/" + pkg + "=ALL-UNNAMED")
-          .toList();
-
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private SparkVerifier() {}
@@ -109,7 +90,7 @@ public final class SparkVerifier {
       // machine.
       command.add("-XX:TieredStopAtLevel=1");
       command.add("-XX:+UseSerialGC");
-      command.addAll(ADD_OPENS);
+      command.addAll(io.ddb2delta.pipelines.tools.JobCommand.ADD_OPENS);
       StringBuilder classpath = new StringBuilder(classpath());
       extraJars.forEach(jar -> classpath.append(File.pathSeparator).append(jar));
       command.addAll(List.of("-cp", classpath.toString(), mainClass));

@@ -52,6 +52,13 @@ public final class BenchmarkExport implements Callable<Integer> {
       description = "An extra job argument, e.g. --runner=SparkRunner; repeatable.")
   List<String> jobArgs = new ArrayList<>();
 
+  @Option(
+      names = "--job-main",
+      description =
+          "The job's entry point (default io.ddb2delta.pipelines.Ddb2Delta);"
+              + " io.ddb2delta.spark.SparkJob runs it on the Spark runner, from runners/spark.")
+  String jobMain = JobCommand.DEFAULT_MAIN;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new BenchmarkExport()).execute(args));
   }
@@ -72,7 +79,8 @@ public final class BenchmarkExport implements Callable<Integer> {
       command.add("--progressIntervalSeconds=0");
       command.add("--summaryFile=" + summary.toAbsolutePath());
       command.addAll(jobArgs);
-      Process job = new ProcessBuilder(JobCommand.of(jvmOpts, command)).inheritIO().start();
+      Process job =
+          new ProcessBuilder(JobCommand.of(jobMain, jvmOpts, command)).inheritIO().start();
       int exit = job.waitFor();
       if (exit != 0) {
         System.err.println("run " + run + " failed with exit code " + exit);

@@ -136,6 +136,13 @@ public final class BenchmarkStreaming implements Callable<Integer> {
       description = "An extra job argument, e.g. --experiments=use_sdf_read; repeatable.")
   List<String> jobArgs = new ArrayList<>();
 
+  @Option(
+      names = "--job-main",
+      description =
+          "The job's entry point (default io.ddb2delta.pipelines.Ddb2Delta);"
+              + " io.ddb2delta.spark.SparkJob runs it on the Spark runner, from runners/spark.")
+  String jobMain = JobCommand.DEFAULT_MAIN;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new BenchmarkStreaming()).execute(args));
   }
@@ -462,7 +469,7 @@ public final class BenchmarkStreaming implements Callable<Integer> {
   private Process startJob(List<String> args, Path log) throws IOException {
     List<String> jvm = new ArrayList<>(jvmOpts);
     jvm.add("-Daws.cborEnabled=false");
-    List<String> command = JobCommand.of(jvm, args);
+    List<String> command = JobCommand.of(jobMain, jvm, args);
     System.out.println("job: " + String.join(" ", args));
     return new ProcessBuilder(command)
         .redirectErrorStream(true)

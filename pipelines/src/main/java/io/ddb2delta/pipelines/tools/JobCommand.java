@@ -13,13 +13,35 @@ import java.util.List;
  * for harnesses that measure the job process alone or kill it.
  */
 public final class JobCommand {
-  private static final String MAIN = "io.ddb2delta.pipelines.Ddb2Delta";
+  public static final String DEFAULT_MAIN = "io.ddb2delta.pipelines.Ddb2Delta";
+
+  /**
+   * What Spark needs to run on Java 17 (the root pom's {@code add.opens}); harmless for the
+   * DirectRunner, so every child job gets them.
+   */
+  public static final List<String> ADD_OPENS =
+      java.util.stream.Stream.of(
+              "java.lang",
+              "java.lang.invoke",
+              "java.lang.reflect",
+              "java.io",
+              "java.net",
+              "java.nio",
+              "java.util",
+              "java.util.concurrent",
+              "java.util.concurrent.atomic",
+              "sun.nio.ch",
+              "sun.nio.cs",
+              "sun.security.action",
+              "sun.util.calendar")
+          .map(pkg -> "--add-opens=java.base/" + pkg + "=ALL-UNNAMED")
+          .toList();
 
   private JobCommand() {}
 
   /** {@code java <jvmOptions> -cp <classpath> Ddb2Delta <jobArgs>}. */
   public static List<String> of(List<String> jvmOptions, List<String> jobArgs) {
-    return of(MAIN, jvmOptions, jobArgs);
+    return of(DEFAULT_MAIN, jvmOptions, jobArgs);
   }
 
   /**
@@ -29,6 +51,7 @@ public final class JobCommand {
   public static List<String> of(String mainClass, List<String> jvmOptions, List<String> jobArgs) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(ADD_OPENS);
     command.addAll(jvmOptions);
     command.add("-cp");
     command.add(classpath());

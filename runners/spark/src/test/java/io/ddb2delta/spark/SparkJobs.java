@@ -22,13 +22,7 @@ final class SparkJobs {
   private SparkJobs() {}
 
   static JobProcess start(List<String> args, Path log) throws IOException {
-    List<String> jvm = new ArrayList<>(SparkVerifier.ADD_OPENS);
-    // Local mode: executors run in the driver's JVM, so this is the executors' setting too.
-    jvm.add("-Daws.cborEnabled=false");
-    jvm.add("-Dorg.slf4j.simpleLogger.log.org.apache.beam.runners.spark=info");
-    jvm.add("-Dorg.slf4j.simpleLogger.log.io.ddb2delta=debug");
-    jvm.add("-Dorg.slf4j.simpleLogger.log.org.apache.spark=warn");
-    return JobProcess.start(SparkJob.class.getName(), jvm, args, log);
+    return JobProcess.start(SparkJob.class.getName(), List.of(), args, log);
   }
 
   /** Waits until the job has committed batch {@code batch} of {@code appId} to bronze. */

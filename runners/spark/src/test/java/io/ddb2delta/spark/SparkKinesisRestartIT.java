@@ -1,0 +1,159 @@
+package io.ddb2delta.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ddb2delta.delta.DeltaTable;
+import io.ddb2delta.pipelines.cdc.TimePrecision;
+import io.ddb2delta.pipelines.local.LocalDynamoDb;
+import io.ddb2delta.pipelines.local.LocalKinesis;
+import io.ddb2delta.pipelines.tools.KinesisBridge;
+import io.ddb2delta.pipelines.tools.LoadGenerator;
+import io.ddb2delta.pipelines.tools.LoadLog;
+import io.ddb2delta.pipelines.tools.SyntheticTable;
+import io.ddb2delta.testing.JobProcess;
+import io.ddb2delta.testing.StreamContents;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+
+/**
+ * {@code --source=kinesis} on the Spark runner in streaming mode ({@code local[2]}, a {@code
+ * --checkpointDir}), against kinesalite fed in the Kinesis Data Streams for DynamoDB format: the
+ * driver is killed with {@code kill -9} while records are still being put, restarts from its
+ * checkpoint, and every table ends with each change exactly once.
+ */
+class SparkKinesisRestartIT {
+  private static final List<SyntheticTable> TABLES =
+      List.of(SyntheticTable.ORDERS, SyntheticTable.USERS);
+  private static final int CHANGES = 600;
+
+  private LocalDynamoDb dynamo;
+  private LocalKinesis kinesis;
+
+  @BeforeEach
+  void start() {
+    dynamo = LocalDynamoDb.start();
+    kinesis = LocalKinesis.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    kinesis.close();
+    dynamo.close();
+  }
+
+  @Test
+  void aKilledDriverRestartsFromItsCheckpointWithoutLossOrDuplicatesInAnyTable(@TempDir Path root)
+      throws Exception {
+    LoadLog load = LoadLog.inMemory();
+    new LoadGenerator(
+            dynamo.dynamoDb(),
+            new LoadGenerator.Config(
+                TABLES, 3_000, new LoadGenerator.Mix(50, 35, 15), 7, CHANGES, null),
+            load)
+        .run(s -> {}, Duration.ofHours(1));
+    Set<String> eventIds = new HashSet<>();
+    for (SyntheticTable t : TABLES) {
+      eventIds.addAll(StreamContents.dynamoEventIds(dynamo.streams(), t.tableName()));
+    }
+    // The records as AWS would put them, bridged once; then fed to the job's stream at our pace.
+    createStream("bridged");
+    for (SyntheticTable t : TABLES) {
+      new KinesisBridge(
+              new KinesisBridge.Config(
+                  t.tableName(),
+                  dynamo.streams(),
+                  kinesis.kinesis(),
+                  "bridged",
+                  "us-east-1",
+                  TimePrecision.MILLISECOND,
+                  0.0,
+                  13,
+                  Duration.ofMillis(50),
+                  KinesisBridge.Start.TRIM_HORIZON,
+                  Duration.ofSeconds(60),
+                  load.counts().get(t.tableName()).values().stream()
+                      .mapToLong(Long::longValue)
+                      .sum()))
+          .run();
+    }
+    List<byte[]> payloads =
+        StreamContents.kinesisRecords(kinesis.kinesis(), "bridged").stream()
+            .map(r -> r.record().data().asByteArray())
+            .toList();
+    assertThat(payloads).hasSize(eventIds.size());
+    String stream = "spark-restart";
+    createStream(stream);
+
+    Path lake = root.resolve("lake");
+    Path log = root.resolve("job.log");
+    DeltaTable bronze = DeltaTable.forPath(lake.resolve("dynamodb_bronze").toString());
+    List<String> args = new ArrayList<>();
+    args.add("--source=kinesis");
+    args.add("--kinesisStream=" + stream);
+    args.add("--kinesisEndpoint=" + kinesis.endpoint());
+    args.add("--tableName=orders,users");
+    args.add("--deltaRoot=" + lake);
+    args.add("--checkpointDir=" + root.resolve("checkpoint"));
+    args.add("--sparkMaster=local[2]");
+    String appId = "ddb2delta-kinesis-" + stream;
+    int fed = 0;
+    try (JobProcess first = SparkJobs.start(args, log)) {
+      // A first few records to see the job through Spark's start-up; then feed slowly until it
+      // has committed a few batches, and kill it mid-stream.
+      while (fed < 50) {
+        put(stream, payloads.get(fed++));
+      }
+      // Batches are numbered from 0.
+      SparkJobs.awaitBatch(first, bronze, appId, 0, Duration.ofMinutes(3));
+      while (fed < payloads.size() && bronze.txnVersion(appId) < 2) {
+        put(stream, payloads.get(fed++));
+        Thread.sleep(40);
+        assertThat(first.isAlive()).as("job alive: %s", first.output()).isTrue();
+      }
+      first.kill();
+    }
+    assertThat(fed).as("the kill came before the last record").isLessThan(payloads.size());
+    assertThat(bronze.numRecords()).isPositive();
+    while (fed < payloads.size()) {
+      put(stream, payloads.get(fed++));
+    }
+
+    try (JobProcess second = SparkJobs.start(args, log)) {
+      SparkJobs.awaitRows(second, bronze, eventIds.size(), Duration.ofMinutes(3));
+      // Two more batch intervals: a replayed batch would land now.
+      Thread.sleep(2 * SparkJob.DEFAULT_BATCH_INTERVAL_MILLIS + 2_000);
+    }
+    SparkJobs.assertEachChangeOnceInEveryTable(
+        lake, eventIds, List.of("orders_silver", "users_silver"));
+  }
+
+  private void createStream(String name) throws InterruptedException {
+    KinesisClient client = kinesis.kinesis();
+    client.createStream(b -> b.streamName(name).shardCount(2));
+    while (client.describeStream(b -> b.streamName(name)).streamDescription().streamStatus()
+        != StreamStatus.ACTIVE) {
+      Thread.sleep(50);
+    }
+  }
+
+  private void put(String stream, byte[] payload) {
+    kinesis
+        .kinesis()
+        .putRecord(
+            b ->
+                b.streamName(stream)
+                    .partitionKey(Integer.toString(java.util.Arrays.hashCode(payload)))
+                    .data(SdkBytes.fromByteArray(payload)));
+  }
+}
