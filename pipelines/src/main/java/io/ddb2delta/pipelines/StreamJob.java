@@ -313,6 +313,8 @@ final class StreamJob {
         long now = System.nanoTime();
         if (now - start >= limitNanos || stopWhen.getAsBoolean()) {
           cancelQuietly(result);
+          // Stopped on purpose; the Spark runner still reports RUNNING at this point.
+          state = PipelineResult.State.CANCELLED;
           break;
         }
         state = result.waitUntilFinish(Duration.millis(1_000));
