@@ -6,10 +6,10 @@ import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.pipelines.RunSummary;
 import io.ddb2delta.pipelines.local.LocalDynamoDb;
 import io.ddb2delta.pipelines.local.LocalKinesis;
-import io.ddb2delta.pipelines.tools.KinesisBridge;
 import io.ddb2delta.pipelines.tools.LoadGenerator;
 import io.ddb2delta.pipelines.tools.LoadLog;
 import io.ddb2delta.pipelines.tools.SyntheticTable;
+import io.ddb2delta.testing.ChangeFeeds;
 import io.ddb2delta.testing.JobProcess;
 import io.ddb2delta.testing.JobRuns;
 import io.ddb2delta.testing.QueryResult;
@@ -52,13 +52,7 @@ class KinesisToDeltaIT {
   static void start() throws Exception {
     dynamo = LocalDynamoDb.start();
     kinesis = LocalKinesis.start();
-    load = LoadLog.inMemory();
-    new LoadGenerator(
-            dynamo.dynamoDb(),
-            new LoadGenerator.Config(
-                TABLES, 3_000, new LoadGenerator.Mix(50, 35, 15), 7, CHANGES, null),
-            load)
-        .run(s -> {}, Duration.ofHours(1));
+    load = ChangeFeeds.generate(dynamo, TABLES, CHANGES, 3_000, null);
     for (SyntheticTable t : TABLES) {
       STREAM_EVENT_IDS.addAll(StreamContents.dynamoEventIds(dynamo.streams(), t.tableName()));
     }
@@ -232,29 +226,7 @@ class KinesisToDeltaIT {
   /** Bridges every table's stream into a new Kinesis stream; returns the records put. */
   private static long bridge(String stream, double duplicateRate) throws Exception {
     createStream(stream);
-    long put = 0;
-    for (SyntheticTable t : TABLES) {
-      put +=
-          new KinesisBridge(
-                  new KinesisBridge.Config(
-                      t.tableName(),
-                      dynamo.streams(),
-                      kinesis.kinesis(),
-                      stream,
-                      "us-east-1",
-                      TimePrecision.MILLISECOND,
-                      duplicateRate,
-                      13,
-                      Duration.ofMillis(50),
-                      KinesisBridge.Start.TRIM_HORIZON,
-                      Duration.ofSeconds(60),
-                      load.counts().get(t.tableName()).values().stream()
-                          .mapToLong(Long::longValue)
-                          .sum()))
-              .run()
-              .put();
-    }
-    return put;
+    return ChangeFeeds.bridge(dynamo, kinesis, TABLES, load, stream, duplicateRate);
   }
 
   private static void createStream(String name) throws InterruptedException {

@@ -8,6 +8,7 @@ import io.ddb2delta.pipelines.local.LocalDynamoDb;
 import io.ddb2delta.pipelines.tools.LoadGenerator;
 import io.ddb2delta.pipelines.tools.LoadLog;
 import io.ddb2delta.pipelines.tools.SyntheticTable;
+import io.ddb2delta.testing.ChangeFeeds;
 import io.ddb2delta.testing.JobProcess;
 import io.ddb2delta.testing.JobRuns;
 import io.ddb2delta.testing.QueryResult;
@@ -49,7 +50,7 @@ class StreamsToDeltaIT {
 
   @Test
   void everyChangeLandsOnceInBronzeAndOnceInSilver(@TempDir Path root) throws Exception {
-    LoadLog load = generate(500, 3_000, Duration.ofHours(1));
+    LoadLog load = ChangeFeeds.generate(dynamo, TABLES, 500, 3_000, Duration.ofHours(1));
     Set<String> streamIds = streamEventIds();
     assertThat(streamIds).hasSize(500);
 
@@ -86,11 +87,12 @@ class StreamsToDeltaIT {
     DeltaTable bronze = DeltaTable.forPath(lake.resolve("dynamodb_bronze").toString());
     String appId = "ddb2delta-dynamodb-streams-orders+products";
     // Tables with streams exist before the job starts; writes continue throughout.
-    generate(20, 1_000, Duration.ofHours(1));
+    ChangeFeeds.generate(dynamo, TABLES, 20, 1_000, Duration.ofHours(1));
     AtomicReference<LoadLog> live = new AtomicReference<>();
     Thread writer =
         new Thread(
-            () -> live.set(generate(20_000, 60, Duration.ofMinutes(5))), "ddb2delta-it-load");
+            () -> live.set(ChangeFeeds.generate(dynamo, TABLES, 20_000, 60, Duration.ofMinutes(5))),
+            "ddb2delta-it-load");
     writer.start();
 
     long committedAtKill;
@@ -147,26 +149,6 @@ class StreamsToDeltaIT {
     a.add("--commitIntervalSeconds=1");
     a.addAll(List.of(more));
     return a;
-  }
-
-  private LoadLog generate(long changes, double rate, Duration limit) {
-    LoadLog log = LoadLog.inMemory();
-    try {
-      new LoadGenerator(
-              dynamo.dynamoDb(),
-              new LoadGenerator.Config(
-                  TABLES,
-                  rate,
-                  new LoadGenerator.Mix(50, 35, 15),
-                  changes + (long) rate,
-                  changes,
-                  limit),
-              log)
-          .run(s -> {}, Duration.ofHours(1));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return log;
   }
 
   private static String table(Path root, String name) {

@@ -3,13 +3,11 @@ package io.ddb2delta.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ddb2delta.delta.DeltaTable;
-import io.ddb2delta.pipelines.cdc.TimePrecision;
 import io.ddb2delta.pipelines.local.LocalDynamoDb;
 import io.ddb2delta.pipelines.local.LocalKinesis;
-import io.ddb2delta.pipelines.tools.KinesisBridge;
-import io.ddb2delta.pipelines.tools.LoadGenerator;
 import io.ddb2delta.pipelines.tools.LoadLog;
 import io.ddb2delta.pipelines.tools.SyntheticTable;
+import io.ddb2delta.testing.ChangeFeeds;
 import io.ddb2delta.testing.JobProcess;
 import io.ddb2delta.testing.StreamContents;
 import java.nio.file.Path;
@@ -55,38 +53,14 @@ class SparkKinesisRestartIT {
   @Test
   void aKilledDriverRestartsFromItsCheckpointWithoutLossOrDuplicatesInAnyTable(@TempDir Path root)
       throws Exception {
-    LoadLog load = LoadLog.inMemory();
-    new LoadGenerator(
-            dynamo.dynamoDb(),
-            new LoadGenerator.Config(
-                TABLES, 3_000, new LoadGenerator.Mix(50, 35, 15), 7, CHANGES, null),
-            load)
-        .run(s -> {}, Duration.ofHours(1));
+    LoadLog load = ChangeFeeds.generate(dynamo, TABLES, CHANGES, 3_000, null);
     Set<String> eventIds = new HashSet<>();
     for (SyntheticTable t : TABLES) {
       eventIds.addAll(StreamContents.dynamoEventIds(dynamo.streams(), t.tableName()));
     }
     // The records as AWS would put them, bridged once; then fed to the job's stream at our pace.
     createStream("bridged");
-    for (SyntheticTable t : TABLES) {
-      new KinesisBridge(
-              new KinesisBridge.Config(
-                  t.tableName(),
-                  dynamo.streams(),
-                  kinesis.kinesis(),
-                  "bridged",
-                  "us-east-1",
-                  TimePrecision.MILLISECOND,
-                  0.0,
-                  13,
-                  Duration.ofMillis(50),
-                  KinesisBridge.Start.TRIM_HORIZON,
-                  Duration.ofSeconds(60),
-                  load.counts().get(t.tableName()).values().stream()
-                      .mapToLong(Long::longValue)
-                      .sum()))
-          .run();
-    }
+    ChangeFeeds.bridge(dynamo, kinesis, TABLES, load, "bridged", 0.0);
     List<byte[]> payloads =
         StreamContents.kinesisRecords(kinesis.kinesis(), "bridged").stream()
             .map(r -> r.record().data().asByteArray())

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.pipelines.local.LocalDynamoDb;
-import io.ddb2delta.pipelines.tools.LoadGenerator;
 import io.ddb2delta.pipelines.tools.LoadLog;
 import io.ddb2delta.pipelines.tools.SyntheticTable;
+import io.ddb2delta.testing.ChangeFeeds;
 import io.ddb2delta.testing.JobProcess;
 import io.ddb2delta.testing.StreamContents;
 import java.nio.file.Path;
@@ -50,11 +50,12 @@ class SparkStreamsRestartIT {
     Path lake = root.resolve("lake");
     Path log = root.resolve("job.log");
     DeltaTable bronze = DeltaTable.forPath(lake.resolve("dynamodb_bronze").toString());
-    generate(20, 1_000, Duration.ofHours(1));
+    ChangeFeeds.generate(dynamo, TABLES, 20, 1_000, Duration.ofHours(1));
     AtomicReference<LoadLog> live = new AtomicReference<>();
     Thread writer =
         new Thread(
-            () -> live.set(generate(20_000, 40, Duration.ofMinutes(5))), "ddb2delta-it-load");
+            () -> live.set(ChangeFeeds.generate(dynamo, TABLES, 20_000, 40, Duration.ofMinutes(5))),
+            "ddb2delta-it-load");
     writer.start();
 
     List<String> args = args(lake, root.resolve("checkpoint"));
@@ -95,25 +96,5 @@ class SparkStreamsRestartIT {
     a.add("--checkpointDir=" + checkpoint);
     a.add("--sparkMaster=local[2]");
     return a;
-  }
-
-  private LoadLog generate(long changes, double rate, Duration limit) {
-    LoadLog log = LoadLog.inMemory();
-    try {
-      new LoadGenerator(
-              dynamo.dynamoDb(),
-              new LoadGenerator.Config(
-                  TABLES,
-                  rate,
-                  new LoadGenerator.Mix(50, 35, 15),
-                  changes + (long) rate,
-                  changes,
-                  limit),
-              log)
-          .run(s -> {}, Duration.ofHours(1));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return log;
   }
 }

@@ -1,0 +1,87 @@
+package io.ddb2delta.testing;
+
+import io.ddb2delta.pipelines.cdc.TimePrecision;
+import io.ddb2delta.pipelines.local.LocalDynamoDb;
+import io.ddb2delta.pipelines.local.LocalKinesis;
+import io.ddb2delta.pipelines.tools.KinesisBridge;
+import io.ddb2delta.pipelines.tools.LoadGenerator;
+import io.ddb2delta.pipelines.tools.LoadLog;
+import io.ddb2delta.pipelines.tools.SyntheticTable;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Changes for the streaming tests, made the way AWS makes them: the load generator writes to
+ * DynamoDB Local (whose Streams record each change), and the Kinesis bridge copies a table's stream
+ * into Kinesis in the Kinesis Data Streams for DynamoDB format.
+ */
+public final class ChangeFeeds {
+  private ChangeFeeds() {}
+
+  /**
+   * Writes {@code changes} changes (50% inserts, 35% modifies, 15% removes) at {@code rate} per
+   * second, stopping early after {@code limit} or when interrupted; returns the log of what was
+   * written.
+   */
+  public static LoadLog generate(
+      LocalDynamoDb dynamo,
+      List<SyntheticTable> tables,
+      long changes,
+      double rate,
+      Duration limit) {
+    LoadLog log = LoadLog.inMemory();
+    try {
+      new LoadGenerator(
+              dynamo.dynamoDb(),
+              new LoadGenerator.Config(
+                  tables,
+                  rate,
+                  new LoadGenerator.Mix(50, 35, 15),
+                  changes + (long) rate,
+                  changes,
+                  limit),
+              log)
+          .run(s -> {}, Duration.ofHours(1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return log;
+  }
+
+  /**
+   * Copies every table's DynamoDB Stream into the existing Kinesis {@code stream}, a {@code
+   * duplicateRate} share of records sent twice; returns the records put.
+   */
+  public static long bridge(
+      LocalDynamoDb dynamo,
+      LocalKinesis kinesis,
+      List<SyntheticTable> tables,
+      LoadLog load,
+      String stream,
+      double duplicateRate)
+      throws Exception {
+    long put = 0;
+    for (SyntheticTable t : tables) {
+      put +=
+          new KinesisBridge(
+                  new KinesisBridge.Config(
+                      t.tableName(),
+                      dynamo.streams(),
+                      kinesis.kinesis(),
+                      stream,
+                      "us-east-1",
+                      TimePrecision.MILLISECOND,
+                      duplicateRate,
+                      13,
+                      Duration.ofMillis(50),
+                      KinesisBridge.Start.TRIM_HORIZON,
+                      Duration.ofSeconds(60),
+                      load.counts().get(t.tableName()).values().stream()
+                          .mapToLong(Long::longValue)
+                          .sum()))
+              .run()
+              .put();
+    }
+    return put;
+  }
+}
