@@ -8,7 +8,11 @@ import io.ddb2delta.pipelines.tools.LoadGenerator;
 import io.ddb2delta.pipelines.tools.LoadLog;
 import io.ddb2delta.pipelines.tools.SyntheticTable;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
  * Changes for the streaming tests, made the way AWS makes them: the load generator writes to
@@ -83,5 +87,24 @@ public final class ChangeFeeds {
               .put();
     }
     return put;
+  }
+
+  /** Creates a Kinesis stream with {@code shards} shards and waits until it is active. */
+  public static void createStream(KinesisClient kinesis, String name, int shards)
+      throws InterruptedException {
+    kinesis.createStream(b -> b.streamName(name).shardCount(shards));
+    while (kinesis.describeStream(b -> b.streamName(name)).streamDescription().streamStatus()
+        != StreamStatus.ACTIVE) {
+      Thread.sleep(50);
+    }
+  }
+
+  /** Puts one payload, partitioned by its content so that records spread over the shards. */
+  public static void put(KinesisClient kinesis, String stream, byte[] payload) {
+    kinesis.putRecord(
+        b ->
+            b.streamName(stream)
+                .partitionKey(Integer.toString(Arrays.hashCode(payload)))
+                .data(SdkBytes.fromByteArray(payload)));
   }
 }

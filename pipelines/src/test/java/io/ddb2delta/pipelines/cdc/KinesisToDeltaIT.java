@@ -26,9 +26,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
  * {@code --source=kinesis} against kinesalite, fed the way AWS feeds it: the load generator writes
@@ -81,7 +78,7 @@ class KinesisToDeltaIT {
             "{\"eventID\": oops".getBytes(java.nio.charset.StandardCharsets.UTF_8),
             KinesisFixtures.payload("bad/unknown-table.json"),
             KinesisFixtures.payload("bad/missing-keys.json"));
-    bad.forEach(p -> putRecord(stream, p));
+    bad.forEach(p -> ChangeFeeds.put(kinesis.kinesis(), stream, p));
 
     RunSummary summary = JobRuns.run(args(stream, root, "--maxRecords=" + (CHANGES + 3)));
 
@@ -156,7 +153,7 @@ class KinesisToDeltaIT {
         StreamContents.kinesisRecords(kinesis.kinesis(), source).stream()
             .map(r -> r.record().data().asByteArray())
             .toList();
-    createStream(stream);
+    ChangeFeeds.createStream(kinesis.kinesis(), stream, 3);
 
     Path log = root.resolve("job.log");
     List<String> jobArgs = args(stream, root.resolve("lake"));
@@ -167,7 +164,7 @@ class KinesisToDeltaIT {
       int i = 0;
       // Feed slowly until the job has committed a few batches, then kill it mid-stream.
       while (i < payloads.size() && !(bronze.exists() && bronze.txnVersion(appId) >= 2)) {
-        putRecord(stream, payloads.get(i++));
+        ChangeFeeds.put(kinesis.kinesis(), stream, payloads.get(i++));
         Thread.sleep(40);
         assertThat(first.isAlive()).as("job alive: %s", first.output()).isTrue();
       }
@@ -181,7 +178,7 @@ class KinesisToDeltaIT {
         .isPositive()
         .isLessThanOrEqualTo(killedAt);
     for (int i = killedAt; i < payloads.size(); i++) {
-      putRecord(stream, payloads.get(i));
+      ChangeFeeds.put(kinesis.kinesis(), stream, payloads.get(i));
     }
 
     try (JobProcess second = JobProcess.start(jobArgs, log)) {
@@ -225,26 +222,7 @@ class KinesisToDeltaIT {
 
   /** Bridges every table's stream into a new Kinesis stream; returns the records put. */
   private static long bridge(String stream, double duplicateRate) throws Exception {
-    createStream(stream);
+    ChangeFeeds.createStream(kinesis.kinesis(), stream, 3);
     return ChangeFeeds.bridge(dynamo, kinesis, TABLES, load, stream, duplicateRate);
-  }
-
-  private static void createStream(String name) throws InterruptedException {
-    KinesisClient client = kinesis.kinesis();
-    client.createStream(b -> b.streamName(name).shardCount(3));
-    while (client.describeStream(b -> b.streamName(name)).streamDescription().streamStatus()
-        != StreamStatus.ACTIVE) {
-      Thread.sleep(50);
-    }
-  }
-
-  private static void putRecord(String stream, byte[] payload) {
-    kinesis
-        .kinesis()
-        .putRecord(
-            b ->
-                b.streamName(stream)
-                    .partitionKey(Integer.toString(java.util.Arrays.hashCode(payload)))
-                    .data(SdkBytes.fromByteArray(payload)));
   }
 }

@@ -20,9 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
  * {@code --source=kinesis} on the Spark runner in streaming mode ({@code local[2]}, a {@code
@@ -59,7 +56,7 @@ class SparkKinesisRestartIT {
       eventIds.addAll(StreamContents.dynamoEventIds(dynamo.streams(), t.tableName()));
     }
     // The records as AWS would put them, bridged once; then fed to the job's stream at our pace.
-    createStream("bridged");
+    ChangeFeeds.createStream(kinesis.kinesis(), "bridged", 2);
     ChangeFeeds.bridge(dynamo, kinesis, TABLES, load, "bridged", 0.0);
     List<byte[]> payloads =
         StreamContents.kinesisRecords(kinesis.kinesis(), "bridged").stream()
@@ -67,7 +64,7 @@ class SparkKinesisRestartIT {
             .toList();
     assertThat(payloads).hasSize(eventIds.size());
     String stream = "spark-restart";
-    createStream(stream);
+    ChangeFeeds.createStream(kinesis.kinesis(), stream, 2);
 
     Path lake = root.resolve("lake");
     Path log = root.resolve("job.log");
@@ -86,12 +83,12 @@ class SparkKinesisRestartIT {
       // A first few records to see the job through Spark's start-up; then feed slowly until it
       // has committed a few batches, and kill it mid-stream.
       while (fed < 50) {
-        put(stream, payloads.get(fed++));
+        ChangeFeeds.put(kinesis.kinesis(), stream, payloads.get(fed++));
       }
       // Batches are numbered from 0.
       SparkJobs.awaitBatch(first, bronze, appId, 0, Duration.ofMinutes(3));
       while (fed < payloads.size() && bronze.txnVersion(appId) < 2) {
-        put(stream, payloads.get(fed++));
+        ChangeFeeds.put(kinesis.kinesis(), stream, payloads.get(fed++));
         Thread.sleep(40);
         assertThat(first.isAlive()).as("job alive: %s", first.output()).isTrue();
       }
@@ -100,7 +97,7 @@ class SparkKinesisRestartIT {
     assertThat(fed).as("the kill came before the last record").isLessThan(payloads.size());
     assertThat(bronze.numRecords()).isPositive();
     while (fed < payloads.size()) {
-      put(stream, payloads.get(fed++));
+      ChangeFeeds.put(kinesis.kinesis(), stream, payloads.get(fed++));
     }
 
     try (JobProcess second = SparkJobs.start(args, log)) {
@@ -110,24 +107,5 @@ class SparkKinesisRestartIT {
     }
     SparkJobs.assertEachChangeOnceInEveryTable(
         lake, eventIds, List.of("orders_silver", "users_silver"));
-  }
-
-  private void createStream(String name) throws InterruptedException {
-    KinesisClient client = kinesis.kinesis();
-    client.createStream(b -> b.streamName(name).shardCount(2));
-    while (client.describeStream(b -> b.streamName(name)).streamDescription().streamStatus()
-        != StreamStatus.ACTIVE) {
-      Thread.sleep(50);
-    }
-  }
-
-  private void put(String stream, byte[] payload) {
-    kinesis
-        .kinesis()
-        .putRecord(
-            b ->
-                b.streamName(stream)
-                    .partitionKey(Integer.toString(java.util.Arrays.hashCode(payload)))
-                    .data(SdkBytes.fromByteArray(payload)));
   }
 }
