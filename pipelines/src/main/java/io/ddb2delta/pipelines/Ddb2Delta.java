@@ -3,12 +3,14 @@ package io.ddb2delta.pipelines;
 import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.delta.DeltaTableSchema;
 import io.ddb2delta.mapping.TableMapping;
+import io.ddb2delta.mapping.TableMappings;
 import io.ddb2delta.pipelines.export.ExportManifest;
 import io.ddb2delta.pipelines.export.LoadExport;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.beam.runners.direct.DirectOptions;
@@ -21,6 +23,7 @@ import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 
 /**
@@ -110,15 +113,9 @@ public final class Ddb2Delta {
       exportPath = SampleExport.location();
       tableName = tableName == null ? SampleExport.TABLE : tableName;
     }
-    TableMapping mapping = null;
-    if (!options.getTableConfig().isBlank()) {
-      mapping = TableMapping.load(Path.of(options.getTableConfig()));
-      tableName = tableName == null ? mapping.table() : tableName;
-    }
-    ExportManifest manifest = ExportManifest.read(exportPath, tableName);
-    if (mapping == null) {
-      mapping = TableMapping.shipped(manifest.tableName());
-    }
+    ExportSource source = exportSource(exportPath, tableName, options.getTableConfig());
+    ExportManifest manifest = source.manifest();
+    TableMapping mapping = source.mapping();
     DeltaTargets targets = new DeltaTargets(options.getDeltaRoot(), mapping);
 
     boolean alreadyLoaded = true;
@@ -163,6 +160,37 @@ public final class Ddb2Delta {
         // The whole process's user+sys time, start-up and JIT included: the unit benchmarks report.
         processCpuNanos() / 1e9,
         RunSummary.readPeakRssBytes());
+  }
+
+  /** An export's manifest and the mapping that loads it. */
+  record ExportSource(ExportManifest manifest, TableMapping mapping) {}
+
+  /**
+   * Reads the export's manifest and picks its mapping. One {@code tableConfig} mapping is the
+   * export's, whatever table it names, and names the table unless {@code tableName} does; of
+   * several, the one for {@code tableName}, else for the manifest's table; with none, the shipped
+   * mapping of the manifest's table.
+   */
+  static ExportSource exportSource(
+      String exportPath, @Nullable String tableName, String tableConfig) {
+    List<TableMapping> configured =
+        tableConfig.isBlank() ? List.of() : TableMappings.load(tableConfig);
+    TableMapping mapping = null;
+    if (configured.size() == 1) {
+      mapping = configured.get(0);
+      tableName = tableName == null ? mapping.table() : tableName;
+    } else if (configured.size() > 1 && tableName != null) {
+      // Chosen before the manifest is read, so that a wrong --tableName fails first.
+      mapping = TableMappings.forTable(configured, tableName);
+    }
+    ExportManifest manifest = ExportManifest.read(exportPath, tableName);
+    if (mapping == null) {
+      mapping =
+          configured.isEmpty()
+              ? TableMapping.shipped(manifest.tableName())
+              : TableMappings.forTable(configured, manifest.tableName());
+    }
+    return new ExportSource(manifest, mapping);
   }
 
   private static void runWithProgress(Pipeline pipeline, Ddb2DeltaOptions options, long expected) {

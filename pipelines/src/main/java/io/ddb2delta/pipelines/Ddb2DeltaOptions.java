@@ -31,14 +31,20 @@ public interface Ddb2DeltaOptions extends S3Options {
 
   @Description(
       "The DynamoDB table, or for streaming sources a comma-separated list of tables. Selects"
-          + " the shipped mappings (users, orders, products, transactions) unless --tableConfig"
-          + " is given. When empty: the export's table, or for kinesis every shipped table.")
+          + " among the --tableConfig mappings when given, else among the shipped ones (users,"
+          + " orders, products, transactions). When empty: for an export, the table of the one"
+          + " --tableConfig mapping, else the export's table; for a stream, every --tableConfig"
+          + " table, or for kinesis every shipped table.")
   @Default.String("")
   String getTableName();
 
   void setTableName(String value);
 
-  @Description("A table mapping YAML file; overrides the shipped mapping for --tableName.")
+  @Description(
+      "Your own table mappings: YAML files, comma-separated, or folders (each gives its *.yaml and"
+          + " *.yml files, sorted by name), or a mix; used instead of the shipped mappings. An"
+          + " export takes the one mapping given, or of several the one for --tableName, else for"
+          + " the export's table. Streams map every table given, or those --tableName names.")
   @Default.String("")
   String getTableConfig();
 

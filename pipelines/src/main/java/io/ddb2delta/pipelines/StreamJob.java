@@ -3,6 +3,7 @@ package io.ddb2delta.pipelines;
 import io.ddb2delta.change.SourceKind;
 import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.mapping.TableMapping;
+import io.ddb2delta.mapping.TableMappings;
 import io.ddb2delta.pipelines.aws.LoopbackJsonClientBuilderFactory;
 import io.ddb2delta.pipelines.cdc.ChangeCommitter;
 import io.ddb2delta.pipelines.cdc.ChangeMessage;
@@ -14,7 +15,6 @@ import io.ddb2delta.pipelines.cdc.streams.StartPosition;
 import io.ddb2delta.pipelines.local.LocalAws;
 import io.ddb2delta.tables.QuarantineTable;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -159,15 +159,23 @@ final class StreamJob {
     };
   }
 
-  private static List<TableMapping> mappings(Ddb2DeltaOptions options, SourceKind kind) {
-    if (!options.getTableConfig().isBlank()) {
-      return List.of(TableMapping.load(Path.of(options.getTableConfig())));
-    }
+  /**
+   * The tables of the job: those {@code --tableConfig} maps, narrowed to {@code --tableName} when
+   * both are given; else the shipped mappings of {@code --tableName} (kinesis: of every shipped
+   * table when it is empty).
+   */
+  static List<TableMapping> mappings(Ddb2DeltaOptions options, SourceKind kind) {
     List<String> tables =
         Arrays.stream(options.getTableName().split(","))
             .map(String::strip)
             .filter(s -> !s.isEmpty())
             .toList();
+    if (!options.getTableConfig().isBlank()) {
+      List<TableMapping> configured = TableMappings.load(options.getTableConfig());
+      return tables.isEmpty()
+          ? configured
+          : tables.stream().map(t -> TableMappings.forTable(configured, t)).toList();
+    }
     if (tables.isEmpty()) {
       if (kind == SourceKind.DYNAMODB_STREAMS) {
         throw new IllegalArgumentException(

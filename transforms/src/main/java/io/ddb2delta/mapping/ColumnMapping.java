@@ -14,6 +14,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@code amount}, {@code address.city} or {@code line_items[0].sku}) or from the change envelope
  * ({@code meta}: event_type, event_timestamp, processing_timestamp, event_id, source,
  * source_position, table_name).
+ *
+ * <p>A timestamp column reads an N attribute as epoch seconds and an S attribute as ISO-8601,
+ * unless it declares a {@code format} ({@link #timestampFormat()} is then non-null): with one, N
+ * and S both hold a number of that epoch unit.
  */
 public record ColumnMapping(
     String name,
@@ -21,7 +25,7 @@ public record ColumnMapping(
     @Nullable Meta meta,
     DeltaType type,
     boolean required,
-    TimestampFormat timestampFormat)
+    @Nullable TimestampFormat timestampFormat)
     implements Serializable {
 
   /** A value taken from the change envelope rather than from the item. */
@@ -57,15 +61,20 @@ public record ColumnMapping(
     }
   }
 
-  /** How a timestamp column reads an N attribute; an S attribute is always ISO-8601. */
+  /** The epoch unit of a timestamp column's numbers, in N or in S attributes. */
   public enum TimestampFormat {
     EPOCH_SECONDS,
     EPOCH_MILLIS,
     EPOCH_MICROS;
 
-    static TimestampFormat parse(@Nullable String text) {
+    /** The format as a mapping spells it, e.g. {@code epoch_seconds}. */
+    public String yamlName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    static @Nullable TimestampFormat parse(@Nullable String text) {
       if (text == null) {
-        return EPOCH_SECONDS;
+        return null;
       }
       try {
         return valueOf(text.strip().toUpperCase(Locale.ROOT));

@@ -111,7 +111,8 @@ public record TableMapping(
                 + table
                 + "\"; shipped: "
                 + SHIPPED
-                + ". Pass --tableConfig=FILE for your own table.");
+                + ". Pass --tableConfig=FILE (several, comma-separated, or a FOLDER) for your own"
+                + " tables.");
       }
       return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource);
     } catch (IOException e) {

@@ -20,6 +20,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Converts a DynamoDB value to the Java value of a Delta type, or explains why it cannot.
@@ -34,11 +36,18 @@ public final class ValueConverter {
   private static final BigDecimal MICROS_PER_MILLI = BigDecimal.valueOf(1_000);
   private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
   private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
+  // The plain numbers an S attribute may hold under a declared epoch format: no exponent, no sign
+  // but a minus, no spaces, so that text which merely contains a number is not taken for one.
+  private static final Pattern EPOCH_TEXT = Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
 
   private ValueConverter() {}
 
+  /**
+   * Converts {@code value} for a column of {@code type}; {@code timestampFormat} is the column's
+   * declared epoch format, or null for none (N is then epoch seconds and S ISO-8601).
+   */
   public static Object convert(
-      String column, DynamoValue value, DeltaType type, TimestampFormat timestampFormat) {
+      String column, DynamoValue value, DeltaType type, @Nullable TimestampFormat timestampFormat) {
     if (type instanceof DeltaType.Decimal d) {
       return toDecimal(column, number(column, value, type), d);
     }
@@ -160,25 +169,44 @@ public final class ValueConverter {
     throw wrongType(column, value, type, "L, SS, NS or BS");
   }
 
-  static long timestampMicros(String column, DynamoValue value, TimestampFormat format) {
+  static long timestampMicros(String column, DynamoValue value, @Nullable TimestampFormat format) {
     if (value instanceof DynamoValue.S s) {
-      return parseTimestampMicros(column, s.value());
+      if (format == null) {
+        return parseTimestampMicros(column, s.value());
+      }
+      // A declared epoch format covers tables that store the number as a string, too.
+      if (!EPOCH_TEXT.matcher(s.value()).matches()) {
+        throw new MappingException(
+            column,
+            "\""
+                + abbreviate(s.value())
+                + "\" is not a number, as the declared format: "
+                + format.yamlName()
+                + " requires");
+      }
+      return epochMicros(column, new BigDecimal(s.value()), s.value(), format);
     }
     if (value instanceof DynamoValue.N n) {
-      BigDecimal micros =
-          switch (format) {
-            case EPOCH_SECONDS -> n.decimal().multiply(MICROS_PER_SECOND);
-            case EPOCH_MILLIS -> n.decimal().multiply(MICROS_PER_MILLI);
-            case EPOCH_MICROS -> n.decimal();
-          };
-      try {
-        return micros.setScale(0, RoundingMode.FLOOR).longValueExact();
-      } catch (ArithmeticException e) {
-        throw new MappingException(
-            column, "epoch value " + n.text() + " is outside the timestamp range");
-      }
+      return epochMicros(
+          column, n.decimal(), n.text(), format == null ? TimestampFormat.EPOCH_SECONDS : format);
     }
     throw wrongType(column, value, DeltaType.TIMESTAMP, "S (ISO-8601) or N (epoch)");
+  }
+
+  private static long epochMicros(
+      String column, BigDecimal epoch, String text, TimestampFormat format) {
+    BigDecimal micros =
+        switch (format) {
+          case EPOCH_SECONDS -> epoch.multiply(MICROS_PER_SECOND);
+          case EPOCH_MILLIS -> epoch.multiply(MICROS_PER_MILLI);
+          case EPOCH_MICROS -> epoch;
+        };
+    try {
+      return micros.setScale(0, RoundingMode.FLOOR).longValueExact();
+    } catch (ArithmeticException e) {
+      throw new MappingException(
+          column, "epoch value " + abbreviate(text) + " is outside the timestamp range");
+    }
   }
 
   /**

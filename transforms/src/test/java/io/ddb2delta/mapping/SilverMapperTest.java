@@ -8,6 +8,8 @@ import io.ddb2delta.change.Op;
 import io.ddb2delta.change.SourcePosition;
 import io.ddb2delta.model.DynamoValue;
 import java.math.BigDecimal;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,5 +107,52 @@ class SilverMapperTest {
     assertThatThrownBy(() -> ORDERS.map(record(Op.SNAPSHOT, item, null), PROCESSED))
         .isInstanceOf(MappingException.class)
         .hasMessageContaining("column order_id");
+  }
+
+  @Test
+  void declaredEpochFormatReadsEpochSecondsStoredAsStrings() throws URISyntaxException {
+    SilverMapper readings =
+        new SilverMapper(
+            TableMapping.load(
+                Path.of(
+                    SilverMapperTest.class
+                        .getResource("/table-configs/epoch-seconds-in-strings.yaml")
+                        .toURI())));
+    // 2022-04-19T04:09:52Z (date -u -d @1650341392), in microseconds.
+    long april19 = 1_650_341_392_000_000L;
+    Map<String, DynamoValue> item = new LinkedHashMap<>();
+    item.put("sensor_id", new DynamoValue.S("s-1"));
+    item.put("Timestamp", new DynamoValue.S("1650341392"));
+    item.put("created_at", new DynamoValue.S("2022-04-19T04:09:52Z"));
+
+    assertThat(readings.map(reading(item), PROCESSED))
+        .containsExactly("s-1", april19, april19, "{}");
+
+    item.put("Timestamp", DynamoValue.N.of("1650341392"));
+    assertThat(readings.map(reading(item), PROCESSED)[1]).isEqualTo(april19);
+
+    item.put("Timestamp", new DynamoValue.S("2022-04-19T04:09:52Z"));
+    assertThatThrownBy(() -> readings.map(reading(item), PROCESSED))
+        .isInstanceOf(MappingException.class)
+        .hasMessage(
+            "column read_at: \"2022-04-19T04:09:52Z\" is not a number,"
+                + " as the declared format: epoch_seconds requires");
+
+    item.put("Timestamp", new DynamoValue.S("1650341392"));
+    item.put("created_at", new DynamoValue.S("1650341392"));
+    assertThatThrownBy(() -> readings.map(reading(item), PROCESSED))
+        .hasMessage("column created_at: \"1650341392\" is not an ISO-8601 timestamp");
+  }
+
+  private static ChangeRecord reading(Map<String, DynamoValue> item) {
+    return new ChangeRecord(
+        "readings",
+        Op.SNAPSHOT,
+        Map.of("sensor_id", item.get("sensor_id")),
+        item,
+        null,
+        EVENT,
+        "e-1",
+        POS);
   }
 }

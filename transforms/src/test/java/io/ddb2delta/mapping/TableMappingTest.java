@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ddb2delta.delta.DeltaColumn;
 import io.ddb2delta.delta.DeltaType;
+import io.ddb2delta.mapping.ColumnMapping.TimestampFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -134,5 +135,27 @@ class TableMappingTest {
         """;
     assertThatThrownBy(() -> TableMapping.parse(yaml, "inline"))
         .hasMessageContaining("partition column \"day\" is not a column");
+  }
+
+  @Test
+  void timestampFormatIsNullUnlessDeclared() {
+    String yaml =
+        """
+        table: t1
+        keys: [id]
+        columns:
+          - {name: id, attribute: id, type: string}
+          - {name: plain, attribute: plain, type: timestamp}
+          - {name: millis, attribute: millis, type: timestamp, format: epoch_millis}
+        """;
+    List<ColumnMapping> columns = TableMapping.parse(yaml, "inline").columns();
+
+    assertThat(columns.get(1).timestampFormat()).isNull();
+    assertThat(columns.get(2).timestampFormat()).isEqualTo(TimestampFormat.EPOCH_MILLIS);
+    assertThatThrownBy(
+            () ->
+                TableMapping.parse(
+                    yaml.replace("format: epoch_millis", "format: epoch_hours"), "inline"))
+        .hasMessageContaining("unknown format \"epoch_hours\"");
   }
 }

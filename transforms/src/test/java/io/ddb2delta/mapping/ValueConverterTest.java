@@ -14,8 +14,16 @@ import org.junit.jupiter.api.Test;
 class ValueConverterTest {
   private static final DeltaType DEC_10_2 = DeltaType.parse("decimal(10,2)");
 
+  // 2022-04-19T04:09:52Z (date -u -d @1650341392), in microseconds.
+  private static final long APRIL_19 = 1_650_341_392_000_000L;
+
+  /** Converts for a column that declares no timestamp format. */
   private static Object convert(DynamoValue v, DeltaType t) {
-    return ValueConverter.convert("c", v, t, TimestampFormat.EPOCH_SECONDS);
+    return ValueConverter.convert("c", v, t, null);
+  }
+
+  private static Object timestamp(DynamoValue v, TimestampFormat declared) {
+    return ValueConverter.convert("c", v, DeltaType.TIMESTAMP, declared);
   }
 
   @Test
@@ -74,6 +82,74 @@ class ValueConverterTest {
         .isEqualTo(base + 789_000L);
     assertThatThrownBy(() -> convert(new DynamoValue.S("yesterday"), DeltaType.TIMESTAMP))
         .hasMessage("column c: \"yesterday\" is not an ISO-8601 timestamp");
+  }
+
+  @Test
+  void declaredEpochFormatReadsDigitsInAnS() {
+    assertThat(timestamp(new DynamoValue.S("1650341392"), TimestampFormat.EPOCH_SECONDS))
+        .isEqualTo(APRIL_19);
+    assertThat(timestamp(new DynamoValue.S("1650341392.25"), TimestampFormat.EPOCH_SECONDS))
+        .isEqualTo(APRIL_19 + 250_000L);
+    assertThat(timestamp(new DynamoValue.S("1650341392123"), TimestampFormat.EPOCH_MILLIS))
+        .isEqualTo(APRIL_19 + 123_000L);
+    assertThat(timestamp(new DynamoValue.S("1650341392123456"), TimestampFormat.EPOCH_MICROS))
+        .isEqualTo(APRIL_19 + 123_456L);
+    // Before the epoch, and finer than a microsecond: floored, as an N is.
+    assertThat(timestamp(new DynamoValue.S("-1"), TimestampFormat.EPOCH_SECONDS))
+        .isEqualTo(-1_000_000L);
+    assertThat(timestamp(new DynamoValue.S("-1.5"), TimestampFormat.EPOCH_MILLIS))
+        .isEqualTo(-1_500L);
+    assertThat(timestamp(new DynamoValue.S("1.0000015"), TimestampFormat.EPOCH_SECONDS))
+        .isEqualTo(1_000_001L);
+    assertThat(timestamp(new DynamoValue.S("-0.0000015"), TimestampFormat.EPOCH_SECONDS))
+        .isEqualTo(-2L);
+  }
+
+  @Test
+  void sThatIsNotANumberUnderADeclaredEpochFormatNamesColumnValueAndFormat() {
+    assertThatThrownBy(
+            () ->
+                ValueConverter.convert(
+                    "expires_at",
+                    new DynamoValue.S("2022-04-19T04:09:52Z"),
+                    DeltaType.TIMESTAMP,
+                    TimestampFormat.EPOCH_SECONDS))
+        .isInstanceOf(MappingException.class)
+        .hasMessage(
+            "column expires_at: \"2022-04-19T04:09:52Z\" is not a number,"
+                + " as the declared format: epoch_seconds requires");
+    assertThatThrownBy(() -> timestamp(new DynamoValue.S("soon"), TimestampFormat.EPOCH_MILLIS))
+        .hasMessage(
+            "column c: \"soon\" is not a number, as the declared format: epoch_millis requires");
+    for (String notPlain :
+        List.of("", " 1650341392", "+1650341392", "1.65E9", "1650341392.", "1,5")) {
+      assertThatThrownBy(() -> timestamp(new DynamoValue.S(notPlain), TimestampFormat.EPOCH_MICROS))
+          .as(notPlain)
+          .isInstanceOf(MappingException.class)
+          .hasMessageContaining("as the declared format: epoch_micros requires");
+    }
+    assertThatThrownBy(
+            () ->
+                timestamp(new DynamoValue.S("99999999999999999999"), TimestampFormat.EPOCH_SECONDS))
+        .hasMessage("column c: epoch value 99999999999999999999 is outside the timestamp range");
+  }
+
+  @Test
+  void nUnderEachFormatAndIsoSWithoutOneAreUnchanged() {
+    assertThat(convert(DynamoValue.N.of("1650341392"), DeltaType.TIMESTAMP)).isEqualTo(APRIL_19);
+    assertThat(timestamp(DynamoValue.N.of("1650341392"), TimestampFormat.EPOCH_SECONDS))
+        .isEqualTo(APRIL_19);
+    assertThat(timestamp(DynamoValue.N.of("1650341392123"), TimestampFormat.EPOCH_MILLIS))
+        .isEqualTo(APRIL_19 + 123_000L);
+    assertThat(timestamp(DynamoValue.N.of("1650341392123456"), TimestampFormat.EPOCH_MICROS))
+        .isEqualTo(APRIL_19 + 123_456L);
+    assertThat(timestamp(DynamoValue.N.of("1.650341392E9"), TimestampFormat.EPOCH_SECONDS))
+        .isEqualTo(APRIL_19);
+    assertThat(convert(new DynamoValue.S("2022-04-19T04:09:52Z"), DeltaType.TIMESTAMP))
+        .isEqualTo(APRIL_19);
+    // Without a declared format, digits in an S are not a timestamp: S means ISO-8601.
+    assertThatThrownBy(() -> convert(new DynamoValue.S("1650341392"), DeltaType.TIMESTAMP))
+        .hasMessage("column c: \"1650341392\" is not an ISO-8601 timestamp");
   }
 
   @Test
