@@ -141,13 +141,14 @@ public interface Ddb2DeltaOptions extends S3Options {
 
   void setResumeMarginSeconds(int value);
 
-  @Description("The Kinesis endpoint, e.g. http://127.0.0.1:4567; empty for AWS.")
+  @Description(
+      "The Kinesis endpoint, e.g. http://127.0.0.1:4567; empty for --endpoint, or else AWS.")
   @Default.String("")
   String getKinesisEndpoint();
 
   void setKinesisEndpoint(String value);
 
-  @Description("The DynamoDB (and DynamoDB Streams) endpoint; empty for AWS.")
+  @Description("The DynamoDB (and DynamoDB Streams) endpoint; empty for --endpoint, or else AWS.")
   @Default.String("")
   String getDynamodbEndpoint();
 

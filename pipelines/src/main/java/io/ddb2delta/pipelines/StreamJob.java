@@ -189,7 +189,7 @@ final class StreamJob {
   private static PCollection<ChangeMessage> readKinesis(
       Pipeline pipeline, Ddb2DeltaOptions options, ShardPositions arrivals) {
     String stream = required(options.getKinesisStream(), "kinesisStream");
-    URI endpoint = endpoint(options.getKinesisEndpoint());
+    URI endpoint = endpoint(options.getKinesisEndpoint(), options);
     if (LocalAws.isLoopback(endpoint)) {
       // kinesalite speaks JSON only; without this the SDK's CBOR requests hang the read (FACTS §3).
       // Here for the driver's own check, and through the client factory on every executor.
@@ -251,7 +251,7 @@ final class StreamJob {
       Ddb2DeltaOptions options,
       List<TableMapping> mappings,
       ShardPositions committed) {
-    URI endpoint = endpoint(options.getDynamodbEndpoint());
+    URI endpoint = endpoint(options.getDynamodbEndpoint(), options);
     StartPosition initial =
         switch (options.getInitialPosition()) {
           case "TRIM_HORIZON" -> StartPosition.TRIM_HORIZON;
@@ -498,8 +498,17 @@ final class StreamJob {
     return b.build();
   }
 
-  private static URI endpoint(String value) {
-    return value == null || value.isBlank() ? null : URI.create(value);
+  /**
+   * The endpoint of one service for every client the job builds itself: the service's own option
+   * ({@code --kinesisEndpoint}, {@code --dynamodbEndpoint}), else Beam's {@code --endpoint}, else
+   * none (AWS). Beam's IOs take {@code --endpoint} on their own; the job's pre-flight checks and
+   * the loopback rule (local credentials, no CBOR) must see the same endpoint.
+   */
+  static URI endpoint(String serviceEndpoint, Ddb2DeltaOptions options) {
+    if (serviceEndpoint != null && !serviceEndpoint.isBlank()) {
+      return URI.create(serviceEndpoint.strip());
+    }
+    return options.getEndpoint();
   }
 
   /** Seconds ("90"), a suffixed amount ("90s", "5m", "2h") or ISO-8601 ("PT1H"); empty: forever. */

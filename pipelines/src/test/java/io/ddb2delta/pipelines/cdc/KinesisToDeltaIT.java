@@ -132,6 +132,16 @@ class KinesisToDeltaIT {
   }
 
   @Test
+  void beamsEndpointFlagReachesThePreFlightCheck(@TempDir Path root) {
+    List<String> a = new ArrayList<>(args("no-such-stream", root, "--maxRecords=1"));
+    a.replaceAll(
+        arg -> arg.startsWith("--kinesisEndpoint=") ? "--endpoint=" + kinesis.endpoint() : arg);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobRuns.run(a))
+        .hasMessageContaining(
+            "Kinesis stream no-such-stream does not exist at " + kinesis.endpoint());
+  }
+
+  @Test
   void duplicatesSentByTheProducerAreWrittenOnce(@TempDir Path root) throws Exception {
     String stream = "cdc-duplicates";
     long put = bridge(stream, 0.05);
