@@ -24,6 +24,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * in each of its recent batches, kept for a horizon so that a duplicate or a replayed record is
  * recognised even when it arrives out of order or after a restart.
  *
+ * <p>Each batch also keeps the shard positions committed before it. The positions before the oldest
+ * remembered batch are the {@link #floor}: every record at or before the floor was committed more
+ * than a horizon ago, and every record handled since is in memory. So a record that is neither
+ * remembered nor at or before the floor has never been committed, however old its source time (as
+ * in a TRIM_HORIZON catch-up) and in whatever order it arrives.
+ *
  * <p>Each batch's identities are written to {@code <dir>/<batch>.ids} <em>before</em> the batch's
  * Delta commits, so the file exists for every committed batch. A file for a batch that no table
  * committed (a crash between the two) is ignored on load and overwritten by the next batch. The
@@ -32,13 +38,17 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 final class HandledIds {
   private static final String SUFFIX = ".ids";
 
+  /** Leads a file that holds the positions before its batch; older files start with a time. */
+  private static final long FORMAT_WITH_POSITIONS = -2;
+
   private final Path dir;
   private final FileSystem fs;
   private final long horizonMillis;
   private final Map<String, Long> batchById = new HashMap<>();
   private final ArrayDeque<Batch> batches = new ArrayDeque<>();
 
-  private record Batch(long number, long committedAtMillis, List<String> ids) {}
+  private record Batch(
+      long number, long committedAtMillis, ShardPositions positionsBefore, List<String> ids) {}
 
   HandledIds(String dir, long horizonMillis) {
     boolean hasScheme = dir.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
@@ -58,6 +68,15 @@ final class HandledIds {
 
   int size() {
     return batchById.size();
+  }
+
+  /**
+   * The positions at or before which a record not remembered is a replay: those committed before
+   * the oldest remembered batch, or {@code committed} when no batch is remembered (everything
+   * committed is then older than the horizon).
+   */
+  ShardPositions floor(ShardPositions committed) {
+    return batches.isEmpty() ? committed : batches.peekFirst().positionsBefore();
   }
 
   /** Forgets everything and reads the batches up to {@code lastCommitted} within the horizon. */
@@ -94,14 +113,19 @@ final class HandledIds {
     }
   }
 
-  /** Persists a batch's identities, then remembers them; call before committing the batch. */
-  void record(long batch, long nowMillis, Collection<String> ids) {
+  /**
+   * Persists a batch's identities and the positions committed before it, then remembers them; call
+   * before committing the batch.
+   */
+  void record(long batch, long nowMillis, ShardPositions positionsBefore, Collection<String> ids) {
     Path file = fileOf(batch);
     try {
       fs.mkdirs(dir);
       try (DataOutputStream out =
           new DataOutputStream(new GZIPOutputStream(fs.create(file, true), 1 << 16))) {
+        out.writeLong(FORMAT_WITH_POSITIONS);
         out.writeLong(nowMillis);
+        out.writeUTF(positionsBefore.toJson());
         out.writeInt(ids.size());
         for (String id : ids) {
           out.writeUTF(id);
@@ -110,7 +134,7 @@ final class HandledIds {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
-    add(new Batch(batch, nowMillis, List.copyOf(ids)));
+    add(new Batch(batch, nowMillis, positionsBefore, List.copyOf(ids)));
     evict(nowMillis);
   }
 
@@ -141,12 +165,18 @@ final class HandledIds {
     try (DataInputStream in =
         new DataInputStream(new GZIPInputStream(fs.open(fileOf(n)), 1 << 16))) {
       long at = in.readLong();
+      // A file of an earlier version has no positions: an empty floor takes nothing for a replay.
+      ShardPositions before = ShardPositions.empty();
+      if (at == FORMAT_WITH_POSITIONS) {
+        at = in.readLong();
+        before = ShardPositions.fromJson(in.readUTF());
+      }
       int count = in.readInt();
       List<String> ids = new java.util.ArrayList<>(count);
       for (int i = 0; i < count; i++) {
         ids.add(in.readUTF());
       }
-      return new Batch(n, at, ids);
+      return new Batch(n, at, before, ids);
     } catch (EOFException e) {
       // Torn by a crash while being written: its batch was never committed.
       return null;

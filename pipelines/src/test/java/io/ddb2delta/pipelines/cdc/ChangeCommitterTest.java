@@ -82,6 +82,23 @@ class ChangeCommitterTest {
   }
 
   @Test
+  void aCatchUpOfOldRecordsOutOfOrderLosesNone() {
+    // A TRIM_HORIZON catch-up: every record's source time is far older than the horizon.
+    long longAgo = System.currentTimeMillis() - 10 * HORIZON;
+    ChangeCommitter committer = committer();
+    committer.commit(List.of(aged(order("shardId-0", 5, "event-5", "ord-5"), longAgo)));
+    // Sequence 3 reaches the committer after 5 was committed; it was never committed itself.
+    committer.commit(List.of(aged(order("shardId-0", 3, "event-3", "ord-3"), longAgo)));
+    // And so does a restarted committer's first batch.
+    CommitReport report =
+        committer().commit(List.of(aged(order("shardId-0", 2, "event-2", "ord-2"), longAgo)));
+
+    assertThat(report.replays()).isZero();
+    assertThat(rows(BronzeTable.NAME)).isEqualTo(3);
+    assertThat(rows("orders_silver")).isEqualTo(3);
+  }
+
+  @Test
   void recordsBehindTheCommittedPositionAndOlderThanTheHorizonAreReplays()
       throws InterruptedException {
     ChangeCommitter committer = new ChangeCommitter(targets, APP, 1_000, 1 << 20);
@@ -108,6 +125,32 @@ class ChangeCommitterTest {
     assertThat(report.replays()).isEqualTo(5);
     assertThat(report.duplicates()).isZero();
     assertThat(rows(BronzeTable.NAME)).isEqualTo(5);
+  }
+
+  @Test
+  void aReplayAfterTheHorizonIsRecognisedWhateverItsSourceTime() throws InterruptedException {
+    ChangeCommitter committer = new ChangeCommitter(targets, APP, 1_000, 1 << 20);
+    committer.commit(orders("shardId-0", 1, 5));
+    Thread.sleep(1_200);
+    // The handled ids are forgotten; records with fresh source times are still replays when they
+    // sit at or before the position committed before the horizon.
+    CommitReport report =
+        new ChangeCommitter(targets, APP, 1_000, 1 << 20).commit(orders("shardId-0", 1, 5));
+
+    assertThat(report.replays()).isEqualTo(5);
+    assertThat(rows(BronzeTable.NAME)).isEqualTo(5);
+  }
+
+  private static ChangeMessage aged(ChangeMessage m, long arrivalMillis) {
+    return new ChangeMessage(
+        m.kind(),
+        m.stream(),
+        m.shard(),
+        m.sequenceNumber(),
+        arrivalMillis,
+        arrivalMillis,
+        m.payload(),
+        null);
   }
 
   @Test
