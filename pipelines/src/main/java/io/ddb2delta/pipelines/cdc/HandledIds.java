@@ -8,9 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.hadoop.conf.Configuration;
@@ -44,11 +42,12 @@ final class HandledIds {
   private final Path dir;
   private final FileSystem fs;
   private final long horizonMillis;
-  private final Map<String, Long> batchById = new HashMap<>();
+  private final Fingerprints batchById = new Fingerprints();
   private final ArrayDeque<Batch> batches = new ArrayDeque<>();
 
+  /** A remembered batch; {@code fingerprints} holds two longs per identity, for eviction. */
   private record Batch(
-      long number, long committedAtMillis, ShardPositions positionsBefore, List<String> ids) {}
+      long number, long committedAtMillis, ShardPositions positionsBefore, long[] fingerprints) {}
 
   HandledIds(String dir, long horizonMillis) {
     boolean hasScheme = dir.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
@@ -63,7 +62,9 @@ final class HandledIds {
 
   /** The batch that handled this identity, within the horizon, or null. */
   @Nullable Long batchOf(String identity) {
-    return batchById.get(identity);
+    long[] f = batchById.of(identity);
+    long b = batchById.get(f[0], f[1]);
+    return b < 0 ? null : b;
   }
 
   int size() {
@@ -103,9 +104,9 @@ final class HandledIds {
       }
       numbers.sort(null);
       for (long n : numbers) {
-        Batch b = read(n);
-        if (b != null && b.committedAtMillis >= nowMillis - horizonMillis) {
-          add(b);
+        Stored b = read(n);
+        if (b != null && b.committedAtMillis() >= nowMillis - horizonMillis) {
+          add(n, b.committedAtMillis(), b.positionsBefore(), b.ids());
         }
       }
     } catch (IOException e) {
@@ -134,7 +135,7 @@ final class HandledIds {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
-    add(new Batch(batch, nowMillis, positionsBefore, List.copyOf(ids)));
+    add(batch, nowMillis, positionsBefore, ids);
     evict(nowMillis);
   }
 
@@ -143,8 +144,9 @@ final class HandledIds {
     while (!batches.isEmpty()
         && batches.peekFirst().committedAtMillis < nowMillis - horizonMillis) {
       Batch old = batches.removeFirst();
-      for (String id : old.ids) {
-        batchById.remove(id, old.number);
+      long[] f = old.fingerprints;
+      for (int i = 0; i < f.length; i += 2) {
+        batchById.remove(f[i], f[i + 1], old.number);
       }
       try {
         fs.delete(fileOf(old.number), false);
@@ -154,14 +156,23 @@ final class HandledIds {
     }
   }
 
-  private void add(Batch b) {
-    batches.addLast(b);
-    for (String id : b.ids) {
-      batchById.put(id, b.number);
+  private void add(
+      long number, long committedAtMillis, ShardPositions positionsBefore, Collection<String> ids) {
+    long[] fingerprints = new long[ids.size() * 2];
+    int i = 0;
+    for (String id : ids) {
+      long[] f = batchById.of(id);
+      fingerprints[i++] = f[0];
+      fingerprints[i++] = f[1];
+      batchById.put(f[0], f[1], number);
     }
+    batches.addLast(new Batch(number, committedAtMillis, positionsBefore, fingerprints));
   }
 
-  private @Nullable Batch read(long n) throws IOException {
+  /** A batch as its file holds it. */
+  private record Stored(long committedAtMillis, ShardPositions positionsBefore, List<String> ids) {}
+
+  private @Nullable Stored read(long n) throws IOException {
     try (DataInputStream in =
         new DataInputStream(new GZIPInputStream(fs.open(fileOf(n)), 1 << 16))) {
       long at = in.readLong();
@@ -176,7 +187,7 @@ final class HandledIds {
       for (int i = 0; i < count; i++) {
         ids.add(in.readUTF());
       }
-      return new Batch(n, at, before, ids);
+      return new Stored(at, before, ids);
     } catch (EOFException e) {
       // Torn by a crash while being written: its batch was never committed.
       return null;
