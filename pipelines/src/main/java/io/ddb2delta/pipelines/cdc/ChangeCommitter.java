@@ -1,19 +1,14 @@
 package io.ddb2delta.pipelines.cdc;
 
-import io.ddb2delta.change.DecodeException;
-import io.ddb2delta.change.DecodedChange;
 import io.ddb2delta.change.SourcePosition;
 import io.ddb2delta.delta.CommitResult;
 import io.ddb2delta.delta.DataFile;
 import io.ddb2delta.delta.DeltaFileWriter;
 import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.delta.DeltaTableSchema;
-import io.ddb2delta.mapping.MappingException;
-import io.ddb2delta.mapping.SilverMapper;
-import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.pipelines.DeltaTargets;
 import io.ddb2delta.tables.BronzeTable;
-import io.ddb2delta.tables.QuarantineRecord;
+import io.ddb2delta.tables.ChangeRows;
 import io.ddb2delta.tables.QuarantineTable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Turns batches of change messages into exactly-once Delta commits: decode, type, write Parquet for
@@ -72,7 +68,7 @@ public final class ChangeCommitter {
   private final String appId;
   private final long targetFileBytes;
   private final KinesisRecordDecoder decoder;
-  private final Map<String, SilverMapper> mappers = new HashMap<>();
+  private final ChangeRows changeRows;
   private final Map<String, DeltaTable> tables = new LinkedHashMap<>();
   private final HandledIds handled;
 
@@ -87,9 +83,7 @@ public final class ChangeCommitter {
     this.appId = Objects.requireNonNull(appId, "appId");
     this.targetFileBytes = targetFileBytes;
     this.decoder = KinesisRecordDecoder.forTables(targets.keysByTable());
-    for (TableMapping m : targets.mappings()) {
-      mappers.put(m.table(), new SilverMapper(m));
-    }
+    this.changeRows = ChangeRows.forTables(targets.mappings());
     for (Map.Entry<String, DeltaTableSchema> t : targets.schemas().entrySet()) {
       DeltaTable table = DeltaTable.forPath(targets.pathOf(t.getKey()));
       table.createIfAbsent(t.getKey(), t.getValue(), Map.of());
@@ -254,85 +248,34 @@ public final class ChangeCommitter {
 
   private Outcome decode(ChangeMessage m, long processingMicros) {
     SourcePosition position = m.position();
-    String positionId = "position:" + position;
+    Supplier<String> raw = () -> new String(m.payload(), StandardCharsets.UTF_8);
+    ChangeRows.Rows rows;
     if (m.readError() != null) {
       String[] parts = m.readError().split(": ", 2);
-      return quarantineOnly(
-          positionId,
-          m,
-          UNKNOWN_TABLE,
-          QuarantineRecord.STAGE_DECODE,
-          parts[0],
-          parts.length > 1 ? parts[1] : parts[0],
-          processingMicros);
+      rows =
+          ChangeRows.undecodable(
+              UNKNOWN_TABLE,
+              position,
+              raw.get(),
+              parts[0],
+              parts.length > 1 ? parts[1] : parts[0],
+              processingMicros);
+    } else {
+      rows =
+          changeRows.of(
+              () -> decoder.decode(m.payload(), position),
+              UNKNOWN_TABLE,
+              () -> position,
+              raw,
+              processingMicros);
     }
-    DecodedChange decoded;
-    try {
-      decoded = decoder.decode(m.payload(), position);
-    } catch (DecodeException e) {
-      return quarantineOnly(
-          positionId,
-          m,
-          UNKNOWN_TABLE,
-          QuarantineRecord.STAGE_DECODE,
-          e.errorClass(),
-          e.getMessage(),
-          processingMicros);
-    } catch (RuntimeException e) {
-      return quarantineOnly(
-          positionId,
-          m,
-          UNKNOWN_TABLE,
-          QuarantineRecord.STAGE_DECODE,
-          DecodeException.INVALID_SHAPE,
-          e.getClass().getSimpleName() + ": " + e.getMessage(),
-          processingMicros);
-    }
-    String table = decoded.record().tableName();
-    String identity = "event:" + decoded.record().eventId();
-    Map<String, Object[]> rows = new LinkedHashMap<>(2);
-    rows.put(BronzeTable.NAME, BronzeTable.row(decoded.record(), decoded.raw(), processingMicros));
-    SilverMapper mapper = mappers.get(table);
-    try {
-      rows.put(
-          mapper.mapping().silverTable(),
-          mapper.map(decoded.record(), processingMicros, decoded.image()));
-    } catch (MappingException | IllegalArgumentException e) {
-      rows.put(
-          QuarantineTable.NAME,
-          quarantineRow(
-              m, table, QuarantineRecord.STAGE_MAP, "MAPPING", e.getMessage(), processingMicros));
-    }
-    return new Outcome(identity, rows);
-  }
-
-  private Outcome quarantineOnly(
-      String identity,
-      ChangeMessage m,
-      String table,
-      String stage,
-      String errorClass,
-      String reason,
-      long processingMicros) {
-    return new Outcome(
-        identity,
-        Map.of(
-            QuarantineTable.NAME,
-            quarantineRow(m, table, stage, errorClass, reason, processingMicros)));
-  }
-
-  private static Object[] quarantineRow(
-      ChangeMessage m,
-      String table,
-      String stage,
-      String errorClass,
-      String reason,
-      long processingMicros) {
-    SourcePosition position = m.position();
-    String raw = new String(m.payload(), StandardCharsets.UTF_8);
-    QuarantineRecord q =
-        new QuarantineRecord(table, position, raw, stage, errorClass, position + ": " + reason);
-    return QuarantineTable.row(q, processingMicros);
+    String identity =
+        rows.change() == null
+            ? "position:" + position
+            : "event:" + rows.change().record().eventId();
+    Map<String, Object[]> byTable = new LinkedHashMap<>(4);
+    rows.forEach(byTable::put);
+    return new Outcome(identity, byTable);
   }
 
   private DeltaFileWriter writer(

@@ -1,15 +1,10 @@
 package io.ddb2delta.pipelines.export;
 
-import io.ddb2delta.change.DecodeException;
-import io.ddb2delta.change.DecodedChange;
+import io.ddb2delta.change.SourcePosition;
 import io.ddb2delta.delta.DataFile;
 import io.ddb2delta.delta.DeltaFileWriter;
-import io.ddb2delta.mapping.MappingException;
-import io.ddb2delta.mapping.SilverMapper;
 import io.ddb2delta.pipelines.DeltaTargets;
-import io.ddb2delta.tables.BronzeTable;
-import io.ddb2delta.tables.QuarantineRecord;
-import io.ddb2delta.tables.QuarantineTable;
+import io.ddb2delta.tables.ChangeRows;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.EOFException;
@@ -58,7 +53,7 @@ class WriteExportFiles extends DoFn<ExportDataFile, KV<String, DataFile>> {
   private final Counter quarantined = Metrics.counter("export", "quarantined");
 
   private transient ExportLineDecoder decoder;
-  private transient SilverMapper mapper;
+  private transient ChangeRows changeRows;
   private transient Map<String, DeltaFileWriter> writers;
 
   WriteExportFiles(ExportManifest manifest, DeltaTargets targets, long targetFileBytes) {
@@ -70,7 +65,7 @@ class WriteExportFiles extends DoFn<ExportDataFile, KV<String, DataFile>> {
   @Setup
   public void setup() {
     decoder = new ExportLineDecoder(manifest, targets.mapping().keys());
-    mapper = new SilverMapper(targets.mapping());
+    changeRows = new ChangeRows(Map.of(manifest.tableName(), targets.mapping()));
   }
 
   @StartBundle
@@ -101,50 +96,25 @@ class WriteExportFiles extends DoFn<ExportDataFile, KV<String, DataFile>> {
           continue;
         }
         lines++;
-        DecodedChange decoded;
-        try {
-          decoded = decoder.decode(line, file.dataFileKey(), lineNumber);
-        } catch (DecodeException e) {
-          quarantine(
-              line,
-              file,
-              lineNumber,
-              QuarantineRecord.STAGE_DECODE,
-              e.errorClass(),
-              e.getMessage(),
-              processingMicros);
+        String text = line;
+        long n = lineNumber;
+        ChangeRows.Rows rows =
+            changeRows.of(
+                () -> decoder.decode(text, file.dataFileKey(), n),
+                manifest.tableName(),
+                () -> SourcePosition.exportLine(manifest.exportId(), file.dataFileKey(), n),
+                () -> text,
+                processingMicros);
+        rows.forEach(this::write);
+        if (rows.bronze() == null) {
           decodeQ++;
-          continue;
-        } catch (RuntimeException e) {
-          quarantine(
-              line,
-              file,
-              lineNumber,
-              QuarantineRecord.STAGE_DECODE,
-              DecodeException.INVALID_SHAPE,
-              e.getClass().getSimpleName() + ": " + e.getMessage(),
-              processingMicros);
-          decodeQ++;
-          continue;
-        }
-        writer(BronzeTable.NAME)
-            .write(BronzeTable.row(decoded.record(), decoded.raw(), processingMicros));
-        bronze++;
-        Object[] row;
-        try {
-          row = mapper.map(decoded.record(), processingMicros, decoded.image());
-          writer(targets.silverName()).write(row);
-          silver++;
-        } catch (MappingException | IllegalArgumentException e) {
-          quarantine(
-              line,
-              file,
-              lineNumber,
-              QuarantineRecord.STAGE_MAP,
-              "MAPPING",
-              e.getMessage(),
-              processingMicros);
-          mapQ++;
+        } else {
+          bronze++;
+          if (rows.silver() != null) {
+            silver++;
+          } else {
+            mapQ++;
+          }
         }
       }
       drain(digest);
@@ -189,21 +159,8 @@ class WriteExportFiles extends DoFn<ExportDataFile, KV<String, DataFile>> {
     }
   }
 
-  private void quarantine(
-      String line,
-      ExportDataFile file,
-      long lineNumber,
-      String stage,
-      String errorClass,
-      String reason,
-      long processingMicros) {
-    io.ddb2delta.change.SourcePosition position =
-        io.ddb2delta.change.SourcePosition.exportLine(
-            manifest.exportId(), file.dataFileKey(), lineNumber);
-    QuarantineRecord q =
-        new QuarantineRecord(
-            manifest.tableName(), position, line, stage, errorClass, position + ": " + reason);
-    writer(QuarantineTable.NAME).write(QuarantineTable.row(q, processingMicros));
+  private void write(String table, Object[] row) {
+    writer(table).write(row);
   }
 
   private DeltaFileWriter writer(String table) {

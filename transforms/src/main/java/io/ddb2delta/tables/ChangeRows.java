@@ -1,0 +1,170 @@
+package io.ddb2delta.tables;
+
+import io.ddb2delta.change.DecodeException;
+import io.ddb2delta.change.DecodedChange;
+import io.ddb2delta.change.SourcePosition;
+import io.ddb2delta.mapping.MappingException;
+import io.ddb2delta.mapping.SilverMapper;
+import io.ddb2delta.mapping.TableMapping;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The per-record flow that every source shares: a record that decodes gives a bronze row, and a
+ * silver row of its table or, when it cannot be typed, a quarantine row; a record that does not
+ * decode gives a quarantine row alone.
+ *
+ * <p>Guarantees: every record gives bronze or quarantine, and every bronze row silver or
+ * quarantine; a quarantine row keeps the exact input, its position, the stage, a stable error class
+ * and a message that starts with the position. Nothing is thrown for bad input. Not thread-safe.
+ */
+public final class ChangeRows {
+  /** What the caller's decoder does; it throws {@link DecodeException} for bad input. */
+  @FunctionalInterface
+  public interface Decoder {
+    DecodedChange decode() throws DecodeException;
+  }
+
+  /**
+   * The rows of one record. {@code change} and {@code bronze} are null when it did not decode;
+   * {@code silver} is null when it did not decode or type, and {@code quarantine} is then set.
+   */
+  public record Rows(
+      @Nullable DecodedChange change,
+      @Nullable String silverTable,
+      Object @Nullable [] bronze,
+      Object @Nullable [] silver,
+      Object @Nullable [] quarantine) {
+
+    /** Each row with its table: bronze, then silver or quarantine. */
+    public void forEach(RowSink sink) {
+      if (bronze != null) {
+        sink.write(BronzeTable.NAME, bronze);
+      }
+      if (silver != null) {
+        sink.write(silverTable, silver);
+      }
+      if (quarantine != null) {
+        sink.write(QuarantineTable.NAME, quarantine);
+      }
+    }
+  }
+
+  /** Takes one row for a table. */
+  @FunctionalInterface
+  public interface RowSink {
+    void write(String table, Object[] row);
+  }
+
+  private final Map<String, SilverMapper> mappers = new HashMap<>();
+
+  /**
+   * @param mappingByTable the mapping of each DynamoDB table a record may name; an export maps its
+   *     table through whatever mapping the user gave, so the key need not be the mapping's table
+   */
+  public ChangeRows(Map<String, TableMapping> mappingByTable) {
+    mappingByTable.forEach((table, m) -> mappers.put(table, new SilverMapper(m)));
+  }
+
+  /** Each table through its own mapping. */
+  public static ChangeRows forTables(Collection<TableMapping> mappings) {
+    Map<String, TableMapping> byTable = new HashMap<>();
+    for (TableMapping m : mappings) {
+      byTable.put(m.table(), m);
+    }
+    return new ChangeRows(byTable);
+  }
+
+  /**
+   * The rows of one record.
+   *
+   * @param table the record's table as far as it is known before decoding (the export's table; for
+   *     a stream, a placeholder), named by a quarantine row of a record that does not decode
+   * @param position where the record is, and {@code raw} the exact input: both asked for only when
+   *     a quarantine row needs them, which keeps the per-record path free of them
+   */
+  public Rows of(
+      Decoder decoder,
+      String table,
+      Supplier<SourcePosition> position,
+      Supplier<String> raw,
+      long processingMicros) {
+    DecodedChange decoded;
+    try {
+      decoded = decoder.decode();
+    } catch (DecodeException e) {
+      return undecodable(
+          table, position.get(), raw.get(), e.errorClass(), e.getMessage(), processingMicros);
+    } catch (RuntimeException e) {
+      // A decoder bug or an input no check foresaw: still kept, with what was thrown.
+      return undecodable(
+          table,
+          position.get(),
+          raw.get(),
+          DecodeException.INVALID_SHAPE,
+          e.getClass().getSimpleName() + ": " + e.getMessage(),
+          processingMicros);
+    }
+    String decodedTable = decoded.record().tableName();
+    Object[] bronze = BronzeTable.row(decoded.record(), decoded.raw(), processingMicros);
+    SilverMapper mapper = mappers.get(decodedTable);
+    if (mapper == null) {
+      throw new IllegalStateException(
+          "no mapping for table " + decodedTable + ", which the decoder accepted");
+    }
+    try {
+      Object[] silver = mapper.map(decoded.record(), processingMicros, decoded.image());
+      return new Rows(decoded, mapper.mapping().silverTable(), bronze, silver, null);
+    } catch (MappingException | IllegalArgumentException e) {
+      Object[] q =
+          quarantine(
+              decodedTable,
+              position.get(),
+              raw.get(),
+              QuarantineRecord.STAGE_MAP,
+              "MAPPING",
+              e.getMessage(),
+              processingMicros);
+      return new Rows(decoded, mapper.mapping().silverTable(), bronze, null, q);
+    }
+  }
+
+  /** The quarantine row alone, for a record that failed before it could be decoded. */
+  public static Rows undecodable(
+      String table,
+      SourcePosition position,
+      String raw,
+      String errorClass,
+      String reason,
+      long processingMicros) {
+    return new Rows(
+        null,
+        null,
+        null,
+        null,
+        quarantine(
+            table,
+            position,
+            raw,
+            QuarantineRecord.STAGE_DECODE,
+            errorClass,
+            reason,
+            processingMicros));
+  }
+
+  private static Object[] quarantine(
+      String table,
+      SourcePosition position,
+      String raw,
+      String stage,
+      String errorClass,
+      String reason,
+      long processingMicros) {
+    QuarantineRecord q =
+        new QuarantineRecord(table, position, raw, stage, errorClass, position + ": " + reason);
+    return QuarantineTable.row(q, processingMicros);
+  }
+}
