@@ -7,8 +7,8 @@ import java.util.Arrays;
 
 /**
  * A set of 128-bit fingerprints (the MD5 of an identity), each mapped to the batch that handled it,
- * in flat arrays: well under a third of the memory of the 145 that a {@code HashMap<String, Long>}
- * of event ids costs.
+ * in flat arrays of about 21 bytes a slot, instead of the strings, nodes and boxed numbers of a
+ * {@code HashMap<String, Long>} (DedupMemoryBenchmark measures what {@link HandledIds} retains).
  *
  * <p>128 bits, so that two identities among the millions remembered never share a fingerprint in
  * practice (a shared one would skip a record as a duplicate). Open addressing with linear probing

@@ -42,7 +42,7 @@ final class HandledIds {
   private final Path dir;
   private final FileSystem fs;
   private final long horizonMillis;
-  private final Fingerprints batchById = new Fingerprints();
+  private final Fingerprints batchByFingerprint = new Fingerprints();
   private final ArrayDeque<Batch> batches = new ArrayDeque<>();
 
   /** A remembered batch; {@code fingerprints} holds two longs per identity, for eviction. */
@@ -62,13 +62,13 @@ final class HandledIds {
 
   /** The batch that handled this identity, within the horizon, or null. */
   @Nullable Long batchOf(String identity) {
-    long[] f = batchById.of(identity);
-    long b = batchById.get(f[0], f[1]);
+    long[] f = batchByFingerprint.of(identity);
+    long b = batchByFingerprint.get(f[0], f[1]);
     return b < 0 ? null : b;
   }
 
   int size() {
-    return batchById.size();
+    return batchByFingerprint.size();
   }
 
   /**
@@ -82,7 +82,7 @@ final class HandledIds {
 
   /** Forgets everything and reads the batches up to {@code lastCommitted} within the horizon. */
   void load(long lastCommitted, long nowMillis) {
-    batchById.clear();
+    batchByFingerprint.clear();
     batches.clear();
     try {
       if (!fs.exists(dir)) {
@@ -146,7 +146,7 @@ final class HandledIds {
       Batch old = batches.removeFirst();
       long[] f = old.fingerprints;
       for (int i = 0; i < f.length; i += 2) {
-        batchById.remove(f[i], f[i + 1], old.number);
+        batchByFingerprint.remove(f[i], f[i + 1], old.number);
       }
       try {
         fs.delete(fileOf(old.number), false);
@@ -161,10 +161,10 @@ final class HandledIds {
     long[] fingerprints = new long[ids.size() * 2];
     int i = 0;
     for (String id : ids) {
-      long[] f = batchById.of(id);
+      long[] f = batchByFingerprint.of(id);
       fingerprints[i++] = f[0];
       fingerprints[i++] = f[1];
-      batchById.put(f[0], f[1], number);
+      batchByFingerprint.put(f[0], f[1], number);
     }
     batches.addLast(new Batch(number, committedAtMillis, positionsBefore, fingerprints));
   }
