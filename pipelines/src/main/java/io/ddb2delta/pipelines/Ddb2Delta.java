@@ -1,18 +1,24 @@
 package io.ddb2delta.pipelines;
 
+import io.ddb2delta.change.SourceKind;
 import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.delta.DeltaTableSchema;
 import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.mapping.TableMappings;
+import io.ddb2delta.pipelines.cdc.WriteChangesToDelta;
 import io.ddb2delta.pipelines.export.ExportManifest;
 import io.ddb2delta.pipelines.export.LoadExport;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
@@ -30,10 +36,13 @@ import org.joda.time.Duration;
  * The ddb2delta job: {@code main} parses options and calls {@link #run}, which builds and runs the
  * graph and returns what it did.
  *
- * <p>Stages of an export load: read the manifests; create or check the Delta tables (a table it
- * cannot write fails here, before any data is read); spread the data files over workers, which
- * decode, type and write Parquet for bronze, silver and quarantine; reconcile every file's counts
- * against the manifest; commit each table once with the export's transaction id.
+ * <p>Every run is one pipeline, whatever {@code --source} lists. It reads the manifests and creates
+ * or checks the Delta tables first (a table it cannot write fails here, before any data is read).
+ * Each export is a bounded branch: its data files spread over workers, which decode, type and write
+ * Parquet for bronze, silver and quarantine; every file's counts reconcile against the manifest;
+ * each table commits once with the export's transaction id. The streams are read, flattened and
+ * committed every few seconds under the stream set's transaction id. An export alone is a batch
+ * run; any stream makes the run streaming.
  */
 public final class Ddb2Delta {
 
@@ -41,6 +50,7 @@ public final class Ddb2Delta {
 
   public static void main(String[] args) {
     Ddb2DeltaOptions options = parse(args);
+    boolean demo = "demo".equals(options.getSource()) && options.getExportPath().isBlank();
     RunSummary summary;
     try {
       summary = run(options);
@@ -60,7 +70,7 @@ public final class Ddb2Delta {
         throw new java.io.UncheckedIOException(e);
       }
     }
-    if (!"export".equals(options.getSource())) {
+    if (demo || !sources(options.getSource()).equals(EnumSet.of(SourceKind.EXPORT))) {
       // A cancelled streaming read can leave non-daemon reader threads behind (KinesisIO's
       // among them); the run is over and committed, so the process ends here.
       System.exit(0);
@@ -88,82 +98,194 @@ public final class Ddb2Delta {
   }
 
   public static RunSummary run(Ddb2DeltaOptions options) {
+    return run(options, () -> false);
+  }
+
+  /**
+   * Builds and runs the one pipeline of a run, whatever its sources: each export is loaded by its
+   * own bounded branch; the streams are read, flattened and committed by one committer; all of them
+   * write the same tables. Besides the usual ends, a streaming run also stops once {@code stopWhen}
+   * says so (checked every second), e.g. when a demo's writes have all been committed.
+   */
+  static RunSummary run(Ddb2DeltaOptions options, BooleanSupplier stopWhen) {
     FileSystems.setDefaultPipelineOptions(options);
-    if ("demo".equals(options.getSource()) && !options.getExportPath().isBlank()) {
+    if ("demo".equals(options.getSource())) {
+      if (options.getExportPath().isBlank()) {
+        return LiveDemo.run(options);
+      }
       // The demo is only the no-argument default: an export path asks for an export load.
       options.setSource("export");
     }
-    return switch (options.getSource()) {
-      case "export" -> runExport(options);
-      case "kinesis", "dynamodb-streams" -> StreamJob.run(options);
-      case "demo" -> LiveDemo.run(options);
-      default ->
-          throw new IllegalArgumentException(
-              "--source="
-                  + options.getSource()
-                  + " is not supported; use demo, export, kinesis or dynamodb-streams");
-    };
-  }
-
-  private static RunSummary runExport(Ddb2DeltaOptions options) {
     long wallStart = System.nanoTime();
-    String exportPath = options.getExportPath();
-    String tableName = blankToNull(options.getTableName());
-    if (exportPath.isBlank()) {
-      exportPath = SampleExport.location();
-      tableName = tableName == null ? SampleExport.TABLE : tableName;
+    Set<SourceKind> sources = sources(options.getSource());
+    Set<SourceKind> streams = EnumSet.copyOf(sources);
+    streams.remove(SourceKind.EXPORT);
+    List<ExportSource> exports =
+        sources.contains(SourceKind.EXPORT) ? exportSources(options, streams) : List.of();
+    List<TableMapping> mappings = new ArrayList<>();
+    exports.forEach(e -> addMapping(mappings, e.mapping()));
+    if (!streams.isEmpty()) {
+      StreamJob.mappings(options, streams, mappings).forEach(m -> addMapping(mappings, m));
     }
-    ExportSource source = exportSource(exportPath, tableName, options.getTableConfig());
-    ExportManifest manifest = source.manifest();
-    TableMapping mapping = source.mapping();
-    DeltaTargets targets = new DeltaTargets(options.getDeltaRoot(), mapping);
-
-    boolean alreadyLoaded = true;
+    DeltaTargets targets = new DeltaTargets(options.getDeltaRoot(), mappings);
     Map<String, Long> before = new LinkedHashMap<>();
     for (Map.Entry<String, DeltaTableSchema> t : targets.schemas().entrySet()) {
       DeltaTable table = DeltaTable.forPath(targets.pathOf(t.getKey()));
       table.createIfAbsent(t.getKey(), t.getValue(), Map.of());
-      alreadyLoaded &= LoadExport.isLoadedInto(table, manifest);
       before.put(t.getKey(), table.numRecords());
     }
-    String description =
-        String.format(
-            Locale.ROOT,
-            "export %s of table %s (%s, %s, %,d items in %d files) -> %s",
-            manifest.exportId(),
-            manifest.tableName(),
-            manifest.format(),
-            manifest.incremental() ? "incremental" : "full",
-            manifest.itemCount(),
-            manifest.files().size(),
-            options.getDeltaRoot());
-    if (!alreadyLoaded) {
-      Pipeline pipeline = Pipeline.create(options);
+    List<String> description = new ArrayList<>();
+    long exportItems = 0;
+    boolean allLoaded = true;
+    for (ExportSource e : exports) {
+      boolean loaded = e.isLoadedInto(options.getDeltaRoot());
+      allLoaded &= loaded;
+      exportItems += loaded ? 0 : e.manifest().itemCount();
+      description.add(e.describe() + (loaded ? " (already loaded)" : ""));
+    }
+
+    Pipeline pipeline = Pipeline.create(options);
+    for (int i = 0; i < exports.size(); i++) {
+      ExportSource e = exports.get(i);
       pipeline.apply(
-          "Load export",
-          LoadExport.from(manifest)
-              .into(targets)
+          exports.size() == 1 ? "Load export" : "Load export " + (i + 1),
+          LoadExport.from(e.manifest())
+              .into(new DeltaTargets(options.getDeltaRoot(), e.mapping()))
+              .skipWhenLoaded(e.isLoadedInto(options.getDeltaRoot()))
               .withTargetFileBytes((long) options.getTargetFileSizeMb() << 20));
-      runWithProgress(pipeline, options, manifest.itemCount());
+    }
+    StreamJob.Streams read = null;
+    if (!streams.isEmpty()) {
+      read = StreamJob.streams(options, streams, targets, exports);
+      description.add(read.description());
+      pipeline
+          .apply("Read changes", read.read())
+          .apply(
+              "Commit to Delta",
+              WriteChangesToDelta.into(targets, read.appId())
+                  .withCommitInterval(Duration.standardSeconds(options.getCommitIntervalSeconds()))
+                  .withDedupHorizon(Duration.standardSeconds(options.getDedupHorizonSeconds()))
+                  .withTargetFileBytes((long) options.getTargetFileSizeMb() << 20)
+                  .withExportTimes(exportTimes(exports)));
+    }
+    description.forEach(System.out::println);
+
+    Map<String, Long> counters = Map.of();
+    long recordsRead = exportItems;
+    if (read != null) {
+      counters = StreamJob.runUntilStopped(pipeline, options, stopWhen);
+      recordsRead += counters.getOrDefault("messages", 0L);
+    } else if (!allLoaded) {
+      runWithProgress(pipeline, options, exportItems);
     }
     Map<String, Long> added = new LinkedHashMap<>();
     for (String table : targets.schemas().keySet()) {
       added.put(table, DeltaTable.forPath(targets.pathOf(table)).numRecords() - before.get(table));
     }
     return new RunSummary(
-        description,
-        alreadyLoaded ? 0 : manifest.itemCount(),
+        String.join("; ", description),
+        recordsRead,
         added,
         io.ddb2delta.tables.QuarantineTable.NAME,
-        alreadyLoaded,
+        read == null && allLoaded,
         (System.nanoTime() - wallStart) / 1e9,
         // The whole process's user+sys time, start-up and JIT included: the unit benchmarks report.
         processCpuNanos() / 1e9,
-        RunSummary.readPeakRssBytes());
+        RunSummary.readPeakRssBytes(),
+        counters);
+  }
+
+  /** The kinds {@code --source} lists, comma-separated, each at most once. */
+  static Set<SourceKind> sources(String value) {
+    Set<SourceKind> kinds = EnumSet.noneOf(SourceKind.class);
+    for (String label : value.split(",")) {
+      if (label.isBlank()) {
+        continue;
+      }
+      SourceKind kind;
+      try {
+        kind = SourceKind.fromLabel(label.strip());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "--source="
+                + value
+                + ": \""
+                + label.strip()
+                + "\" is not a source; use demo, or a comma-separated list of export, kinesis and"
+                + " dynamodb-streams",
+            e);
+      }
+      if (!kinds.add(kind)) {
+        throw new IllegalArgumentException(
+            "--source=" + value + " names " + label.strip() + " twice");
+      }
+    }
+    if (kinds.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--source is empty; use demo, export, kinesis or dynamodb-streams");
+    }
+    return kinds;
+  }
+
+  /**
+   * The exports of {@code --exportPath} (the shipped sample when it is empty). {@code --tableName}
+   * picks the mapping only of a lone export in a run without streams; otherwise each export is
+   * mapped by its own table.
+   */
+  private static List<ExportSource> exportSources(
+      Ddb2DeltaOptions options, Set<SourceKind> streams) {
+    List<String> paths =
+        Arrays.stream(options.getExportPath().split(","))
+            .map(String::strip)
+            .filter(p -> !p.isEmpty())
+            .toList();
+    String tableName = blankToNull(options.getTableName());
+    if (paths.isEmpty()) {
+      paths = List.of(SampleExport.location());
+      tableName = tableName == null ? SampleExport.TABLE : tableName;
+    }
+    if (paths.size() > 1 || !streams.isEmpty()) {
+      tableName = null;
+    }
+    List<ExportSource> out = new ArrayList<>();
+    for (String path : paths) {
+      out.add(exportSource(path, tableName, options.getTableConfig()));
+    }
+    return out;
+  }
+
+  private static void addMapping(List<TableMapping> mappings, TableMapping m) {
+    if (mappings.stream().noneMatch(x -> x.table().equals(m.table()))) {
+      mappings.add(m);
+    }
+  }
+
+  private static Map<String, Long> exportTimes(List<ExportSource> exports) {
+    Map<String, Long> times = new LinkedHashMap<>();
+    for (ExportSource e : exports) {
+      times.merge(e.mapping().table(), e.manifest().exportTimeMicros(), Math::max);
+    }
+    return times;
   }
 
   /** An export's manifest and the mapping that loads it. */
-  record ExportSource(ExportManifest manifest, TableMapping mapping) {}
+  record ExportSource(ExportManifest manifest, TableMapping mapping) {
+    boolean isLoadedInto(String deltaRoot) {
+      return LoadExport.isLoadedInto(new DeltaTargets(deltaRoot, mapping), manifest);
+    }
+
+    String describe() {
+      return String.format(
+          Locale.ROOT,
+          "export %s of table %s (%s, %s, %,d items in %d files)",
+          manifest.exportId(),
+          manifest.tableName(),
+          manifest.format(),
+          manifest.incremental() ? "incremental" : "full",
+          manifest.itemCount(),
+          manifest.files().size());
+    }
+  }
 
   /**
    * Reads the export's manifest and picks its mapping. One {@code tableConfig} mapping is the

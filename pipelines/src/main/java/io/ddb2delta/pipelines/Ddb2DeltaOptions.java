@@ -12,17 +12,21 @@ import org.apache.beam.sdk.options.Description;
 public interface Ddb2DeltaOptions extends S3Options {
 
   @Description(
-      "Where records come from. 'demo' (the default) runs the live demo on an embedded local"
-          + " stack; 'export' reads a DynamoDB Export to S3 (full or incremental, DYNAMODB_JSON or"
-          + " ION); 'kinesis' reads Kinesis Data Streams for DynamoDB records from"
-          + " --kinesisStream; 'dynamodb-streams' reads the DynamoDB Streams of --tableName.")
+      "Where records come from: 'demo' (the default) runs the live demo on an embedded local"
+          + " stack; otherwise a comma-separated list of 'export' (DynamoDB Exports to S3 at"
+          + " --exportPath, full or incremental, DYNAMODB_JSON or ION), 'kinesis' (Kinesis Data"
+          + " Streams for DynamoDB records from --kinesisStream) and 'dynamodb-streams' (the"
+          + " DynamoDB Streams of --tableName), all read by one pipeline into the same tables. An"
+          + " export alone is a bounded run; any stream makes the run streaming, e.g."
+          + " --source=export,kinesis backfills and then follows the table's changes.")
   @Default.String("demo")
   String getSource();
 
   void setSource(String value);
 
   @Description(
-      "The export folder .../AWSDynamoDB/<ExportId>/, as a local path or s3:// URL. When empty,"
+      "The export folder .../AWSDynamoDB/<ExportId>/, as a local path or s3:// URL; several,"
+          + " comma-separated, load in one run. When empty,"
           + " the sample export shipped with ddb2delta is loaded.")
   @Default.String("")
   String getExportPath();
@@ -140,6 +144,16 @@ public interface Ddb2DeltaOptions extends S3Options {
   int getResumeMarginSeconds();
 
   void setResumeMarginSeconds(int value);
+
+  @Description(
+      "With --source=export,kinesis and nothing committed yet: how many seconds before the"
+          + " export time the Kinesis read starts, so that a change made just after the export time"
+          + " is read even when the two clocks disagree. The overlap is written, counted and"
+          + " reported, never hidden.")
+  @Default.Integer(300)
+  int getExportOverlapSeconds();
+
+  void setExportOverlapSeconds(int value);
 
   @Description(
       "The Kinesis endpoint, e.g. http://127.0.0.1:4567; empty for --endpoint, or else AWS.")

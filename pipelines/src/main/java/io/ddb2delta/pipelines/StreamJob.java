@@ -1,7 +1,6 @@
 package io.ddb2delta.pipelines;
 
 import io.ddb2delta.change.SourceKind;
-import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.mapping.TableMappings;
 import io.ddb2delta.pipelines.aws.LoopbackJsonClientBuilderFactory;
@@ -13,15 +12,17 @@ import io.ddb2delta.pipelines.cdc.WriteChangesToDelta;
 import io.ddb2delta.pipelines.cdc.streams.DynamoDbStreamsIO;
 import io.ddb2delta.pipelines.cdc.streams.StartPosition;
 import io.ddb2delta.pipelines.local.LocalAws;
-import io.ddb2delta.tables.QuarantineTable;
 import java.net.URI;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.beam.runners.direct.DirectOptions;
@@ -39,96 +40,137 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.ExperimentalOptions;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TypeDescriptor;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import software.amazon.kinesis.common.InitialPositionInStream;
 
 /**
- * The streaming job: Kinesis Data Streams for DynamoDB records, or a table's DynamoDB Stream, into
- * bronze, silver and quarantine with a commit every few seconds.
+ * The streams of a run: Kinesis Data Streams for DynamoDB records and tables' DynamoDB Streams,
+ * read into one collection that {@link WriteChangesToDelta} commits to bronze, silver and
+ * quarantine every few seconds; and the loop that runs a streaming pipeline.
  *
- * <p>Guarantees: one Delta transaction app id per source ({@code ddb2delta-kinesis-<stream>} or
- * {@code ddb2delta-dynamodb-streams-<tables>}), under which {@link WriteChangesToDelta} commits
- * exactly once. A restart reads the committed shard positions back from bronze and resumes after
- * them (DynamoDB Streams: at the next sequence number; Kinesis: at a timestamp before the oldest
- * committed arrival, with everything already committed skipped). The job stops after {@code
- * --duration}, at the end of a bounded read, or on Ctrl-C, and returns what it committed.
+ * <p>Guarantees: one Delta transaction app id per stream set ({@link #appId}), under which {@link
+ * WriteChangesToDelta} commits exactly once. A restart reads the committed shard positions back
+ * from bronze and resumes after them (DynamoDB Streams: at the next sequence number; Kinesis: at a
+ * timestamp before the oldest committed arrival, with everything already committed skipped). The
+ * job stops after {@code --duration}, at the end of a bounded read, or on Ctrl-C, and returns what
+ * it committed.
  */
 final class StreamJob {
   private StreamJob() {}
 
-  static RunSummary run(Ddb2DeltaOptions options) {
-    return run(options, () -> false);
-  }
+  /**
+   * The streams of a run: the read of every stream, flattened; the app id its committer commits
+   * under; and where it starts.
+   */
+  record Streams(
+      PTransform<PBegin, PCollection<ChangeMessage>> read, String appId, String description) {}
 
   /**
-   * Runs the job; besides the usual ends, it also stops once {@code stopWhen} says so (checked
-   * every second), e.g. when a demo's writes have all been committed.
+   * Plans the streams of a run. Where the tables hold this app id's positions, each stream resumes
+   * after them. Otherwise it starts at {@code --initialPosition}, unless an export of the same run
+   * sets the start: DynamoDB Streams at TRIM_HORIZON, Kinesis {@code --exportOverlapSeconds} before
+   * the earliest export time, so that no change between the export and the stream is lost.
    */
-  static RunSummary run(Ddb2DeltaOptions options, BooleanSupplier stopWhen) {
-    long wallStart = System.nanoTime();
-    SourceKind kind = SourceKind.fromLabel(options.getSource());
-    List<TableMapping> mappings = mappings(options, kind);
-    DeltaTargets targets = new DeltaTargets(options.getDeltaRoot(), mappings);
-    String appId = appId(options, kind, mappings);
-    long horizonMillis = options.getDedupHorizonSeconds() * 1000L;
-    long fileBytes = (long) options.getTargetFileSizeMb() << 20;
-
-    // Creates the tables, and reads where the last run stopped.
-    ChangeCommitter probe = new ChangeCommitter(targets, appId, horizonMillis, fileBytes);
+  static Streams streams(
+      Ddb2DeltaOptions options,
+      Set<SourceKind> kinds,
+      DeltaTargets targets,
+      List<Ddb2Delta.ExportSource> exports) {
+    List<TableMapping> mappings = mappings(options, kinds, List.of());
+    String appId = appId(options, kinds, mappings);
+    ChangeCommitter probe =
+        new ChangeCommitter(
+            targets,
+            appId,
+            options.getDedupHorizonSeconds() * 1000L,
+            (long) options.getTargetFileSizeMb() << 20);
     ShardPositions committed = probe.committedPositions();
     ShardPositions arrivals = probe.committedArrivals();
-    Map<String, Long> before = new LinkedHashMap<>();
-    for (String table : targets.schemas().keySet()) {
-      before.put(table, DeltaTable.forPath(targets.pathOf(table)).numRecords());
-    }
-
+    Long exportMicros =
+        exports.stream().map(e -> e.manifest().exportTimeMicros()).min(Long::compare).orElse(null);
     preferSplittableRead(options);
-    Pipeline pipeline = Pipeline.create(options);
-    PCollection<ChangeMessage> messages =
-        switch (kind) {
-          case KINESIS -> readKinesis(pipeline, options, arrivals);
-          case DYNAMODB_STREAMS -> readStreams(pipeline, options, mappings, committed);
-          case EXPORT -> throw new IllegalStateException("not a streaming source");
-        };
-    messages.apply(
-        "Commit to Delta",
-        WriteChangesToDelta.into(targets, appId)
-            .withCommitInterval(Duration.standardSeconds(options.getCommitIntervalSeconds()))
-            .withDedupHorizon(Duration.millis(horizonMillis))
-            .withTargetFileBytes(fileBytes));
-
+    List<String> where = new ArrayList<>();
+    KinesisIO.Read kinesis = null;
+    if (kinds.contains(SourceKind.KINESIS)) {
+      kinesis = kinesisRead(options, arrivals, exportMicros);
+      where.add("kinesis " + options.getKinesisStream());
+    }
+    List<DynamoDbStreamsIO.Read> tableStreams = new ArrayList<>();
+    if (kinds.contains(SourceKind.DYNAMODB_STREAMS)) {
+      tableStreams = streamsReads(options, mappings, committed, exportMicros != null);
+      where.add("dynamodb-streams " + mappings.stream().map(TableMapping::table).toList());
+    }
+    String start =
+        !committed.isEmpty()
+            ? "resuming"
+            : exportMicros != null
+                ? "new: from the export time"
+                : "new: " + options.getInitialPosition();
     String description =
         String.format(
             Locale.ROOT,
-            "%s %s -> %s (app id %s, %s)",
-            kind.label(),
-            kind == SourceKind.KINESIS
-                ? options.getKinesisStream()
-                : mappings.stream().map(TableMapping::table).toList(),
+            "%s -> %s (app id %s, %s)",
+            String.join(" + ", where),
             options.getDeltaRoot(),
             appId,
-            committed.isEmpty() ? "new: " + options.getInitialPosition() : "resuming");
-    System.out.println(description);
-    Map<String, Long> counters = runUntilStopped(pipeline, options, stopWhen);
+            start);
+    return new Streams(new ReadChanges(kinesis, tableStreams), appId, description);
+  }
 
-    Map<String, Long> added = new LinkedHashMap<>();
-    for (String table : targets.schemas().keySet()) {
-      added.put(table, DeltaTable.forPath(targets.pathOf(table)).numRecords() - before.get(table));
+  /** Reads every stream of a run and flattens them into one collection of change messages. */
+  static final class ReadChanges extends PTransform<PBegin, PCollection<ChangeMessage>> {
+    private final KinesisIO.@Nullable Read kinesis;
+    private final List<DynamoDbStreamsIO.Read> tableStreams;
+
+    ReadChanges(KinesisIO.@Nullable Read kinesis, List<DynamoDbStreamsIO.Read> tableStreams) {
+      this.kinesis = kinesis;
+      this.tableStreams = List.copyOf(tableStreams);
     }
-    return new RunSummary(
-        description,
-        counters.getOrDefault("messages", 0L),
-        added,
-        QuarantineTable.NAME,
-        false,
-        (System.nanoTime() - wallStart) / 1e9,
-        Ddb2Delta.processCpuNanos() / 1e9,
-        RunSummary.readPeakRssBytes(),
-        counters);
+
+    @Override
+    public PCollection<ChangeMessage> expand(PBegin begin) {
+      if (kinesis == null && tableStreams.isEmpty()) {
+        throw new IllegalArgumentException("no stream to read");
+      }
+      List<PCollection<ChangeMessage>> reads = new ArrayList<>();
+      if (kinesis != null) {
+        reads.add(
+            begin
+                .apply("Read Kinesis", kinesis)
+                .apply(
+                    "As change messages",
+                    MapElements.into(TypeDescriptor.of(ChangeMessage.class))
+                        .via(
+                            (KinesisRecord r) ->
+                                new ChangeMessage(
+                                    SourceKind.KINESIS,
+                                    r.getStreamName(),
+                                    r.getShardId(),
+                                    r.getSequenceNumber(),
+                                    r.getApproximateArrivalTimestamp().getMillis(),
+                                    r.getReadTime().getMillis(),
+                                    r.getDataAsBytes(),
+                                    null)))
+                .setCoder(ChangeMessageCoder.of()));
+      }
+      for (int i = 0; i < tableStreams.size(); i++) {
+        // Numbered in table order, never named by an option value: renaming a step breaks a
+        // Spark checkpoint.
+        reads.add(begin.apply("Read DynamoDB Streams " + (i + 1), tableStreams.get(i)));
+      }
+      return reads.size() == 1
+          ? reads.get(0)
+          : PCollectionList.of(reads)
+              .apply("Flatten sources", Flatten.pCollections())
+              .setCoder(ChangeMessageCoder.of());
+    }
   }
 
   /**
@@ -150,13 +192,29 @@ final class StreamJob {
   }
 
   static String appId(Ddb2DeltaOptions options, SourceKind kind, List<TableMapping> mappings) {
-    return switch (kind) {
-      case KINESIS -> "ddb2delta-kinesis-" + required(options.getKinesisStream(), "kinesisStream");
-      case DYNAMODB_STREAMS ->
-          "ddb2delta-dynamodb-streams-"
-              + String.join("+", mappings.stream().map(TableMapping::table).sorted().toList());
-      case EXPORT -> throw new IllegalArgumentException("an export is not a stream");
-    };
+    return appId(options, EnumSet.of(kind), mappings);
+  }
+
+  /**
+   * The Delta transaction app id of a run's streams: {@code ddb2delta-kinesis-<stream>}, {@code
+   * ddb2delta-dynamodb-streams-<tables>}, or both joined by a comma. It names the stream set, so a
+   * restart with the same streams resumes where the last run stopped.
+   */
+  static String appId(
+      Ddb2DeltaOptions options, Set<SourceKind> kinds, List<TableMapping> mappings) {
+    List<String> parts = new ArrayList<>();
+    if (kinds.contains(SourceKind.KINESIS)) {
+      parts.add("kinesis-" + required(options.getKinesisStream(), "kinesisStream"));
+    }
+    if (kinds.contains(SourceKind.DYNAMODB_STREAMS)) {
+      parts.add(
+          "dynamodb-streams-"
+              + String.join("+", mappings.stream().map(TableMapping::table).sorted().toList()));
+    }
+    if (parts.isEmpty()) {
+      throw new IllegalArgumentException("an export is not a stream");
+    }
+    return "ddb2delta-" + String.join(",", parts);
   }
 
   /**
@@ -165,6 +223,16 @@ final class StreamJob {
    * table when it is empty).
    */
   static List<TableMapping> mappings(Ddb2DeltaOptions options, SourceKind kind) {
+    return mappings(options, EnumSet.of(kind), List.of());
+  }
+
+  /**
+   * The tables of a run's streams, as {@link #mappings(Ddb2DeltaOptions, SourceKind)} says; when
+   * {@code --tableName} and {@code --tableConfig} are both empty and the run loads exports, the
+   * exports' tables.
+   */
+  static List<TableMapping> mappings(
+      Ddb2DeltaOptions options, Set<SourceKind> kinds, List<TableMapping> exportMappings) {
     List<String> tables =
         Arrays.stream(options.getTableName().split(","))
             .map(String::strip)
@@ -176,8 +244,11 @@ final class StreamJob {
           ? configured
           : tables.stream().map(t -> TableMappings.forTable(configured, t)).toList();
     }
+    if (tables.isEmpty() && !exportMappings.isEmpty()) {
+      return exportMappings;
+    }
     if (tables.isEmpty()) {
-      if (kind == SourceKind.DYNAMODB_STREAMS) {
+      if (kinds.contains(SourceKind.DYNAMODB_STREAMS)) {
         throw new IllegalArgumentException(
             "--source=dynamodb-streams needs --tableName (one table or a comma-separated list)");
       }
@@ -186,8 +257,8 @@ final class StreamJob {
     return tables.stream().map(TableMapping::shipped).toList();
   }
 
-  private static PCollection<ChangeMessage> readKinesis(
-      Pipeline pipeline, Ddb2DeltaOptions options, ShardPositions arrivals) {
+  private static KinesisIO.Read kinesisRead(
+      Ddb2DeltaOptions options, ShardPositions arrivals, @Nullable Long exportMicros) {
     String stream = required(options.getKinesisStream(), "kinesisStream");
     URI endpoint = endpoint(options.getKinesisEndpoint(), options);
     if (LocalAws.isLoopback(endpoint)) {
@@ -211,6 +282,13 @@ final class StreamJob {
       read =
           read.withInitialTimestampInStream(
               new Instant(oldest - options.getResumeMarginSeconds() * 1000L));
+    } else if (exportMicros != null) {
+      if ("LATEST".equals(options.getInitialPosition())) {
+        throw new IllegalArgumentException(LATEST_WITH_EXPORT);
+      }
+      read =
+          read.withInitialTimestampInStream(
+              new Instant(exportMicros / 1000 - options.getExportOverlapSeconds() * 1000L));
     } else {
       String initial = options.getInitialPosition();
       read =
@@ -227,42 +305,32 @@ final class StreamJob {
     if (options.getMaxReadTimeSeconds() > 0) {
       read = read.withMaxReadTime(Duration.standardSeconds(options.getMaxReadTimeSeconds()));
     }
-    return pipeline
-        .apply("Read Kinesis " + stream, read)
-        .apply(
-            "As change messages",
-            MapElements.into(TypeDescriptor.of(ChangeMessage.class))
-                .via(
-                    (KinesisRecord r) ->
-                        new ChangeMessage(
-                            SourceKind.KINESIS,
-                            r.getStreamName(),
-                            r.getShardId(),
-                            r.getSequenceNumber(),
-                            r.getApproximateArrivalTimestamp().getMillis(),
-                            r.getReadTime().getMillis(),
-                            r.getDataAsBytes(),
-                            null)))
-        .setCoder(ChangeMessageCoder.of());
+    return read;
   }
 
-  private static PCollection<ChangeMessage> readStreams(
-      Pipeline pipeline,
+  private static List<DynamoDbStreamsIO.Read> streamsReads(
       Ddb2DeltaOptions options,
       List<TableMapping> mappings,
-      ShardPositions committed) {
+      ShardPositions committed,
+      boolean withExport) {
     URI endpoint = endpoint(options.getDynamodbEndpoint(), options);
     StartPosition initial =
         switch (options.getInitialPosition()) {
           case "TRIM_HORIZON" -> StartPosition.TRIM_HORIZON;
-          case "LATEST" -> StartPosition.LATEST;
+          case "LATEST" -> {
+            if (withExport) {
+              throw new IllegalArgumentException(LATEST_WITH_EXPORT);
+            }
+            yield StartPosition.LATEST;
+          }
           default ->
               throw new IllegalArgumentException(
                   "--initialPosition for dynamodb-streams is TRIM_HORIZON or LATEST, not "
                       + options.getInitialPosition());
         };
-    List<PCollection<ChangeMessage>> reads = new ArrayList<>();
-    for (TableMapping m : mappings) {
+    List<DynamoDbStreamsIO.Read> reads = new ArrayList<>();
+    for (TableMapping m :
+        mappings.stream().sorted(Comparator.comparing(TableMapping::table)).toList()) {
       // A table's stream ARN names the table: arn:...:table/<name>/stream/<label>.
       Map<String, String> resume = new LinkedHashMap<>();
       committed
@@ -286,17 +354,17 @@ final class StreamJob {
       if (options.getMaxReadTimeSeconds() > 0) {
         read = read.withMaxReadTime(Duration.standardSeconds(options.getMaxReadTimeSeconds()));
       }
-      reads.add(pipeline.apply("Read DynamoDB Stream of " + m.table(), read));
+      reads.add(read);
     }
-    return reads.size() == 1
-        ? reads.get(0)
-        : PCollectionList.of(reads)
-            .apply("All tables", Flatten.pCollections())
-            .setCoder(ChangeMessageCoder.of());
+    return reads;
   }
 
+  private static final String LATEST_WITH_EXPORT =
+      "--initialPosition=LATEST with an export in the same run would lose the changes made between"
+          + " the export time and now; leave it out, and the stream starts at the export";
+
   /** Runs until the read ends, the duration passes, or the JVM is asked to stop. */
-  private static Map<String, Long> runUntilStopped(
+  static Map<String, Long> runUntilStopped(
       Pipeline pipeline, Ddb2DeltaOptions options, BooleanSupplier stopWhen) {
     if (options.getRunner() == DirectRunner.class) {
       options.as(DirectOptions.class).setBlockOnRun(false);

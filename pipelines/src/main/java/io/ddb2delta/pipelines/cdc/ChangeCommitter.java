@@ -1,5 +1,6 @@
 package io.ddb2delta.pipelines.cdc;
 
+import io.ddb2delta.change.ChangeRecord;
 import io.ddb2delta.change.SourcePosition;
 import io.ddb2delta.delta.CommitResult;
 import io.ddb2delta.delta.DataFile;
@@ -23,6 +24,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Turns batches of change messages into exactly-once Delta commits: decode, type, write Parquet for
@@ -71,6 +73,7 @@ public final class ChangeCommitter {
   private final ChangeRows changeRows;
   private final Map<String, DeltaTable> tables = new LinkedHashMap<>();
   private final HandledIds handled;
+  private final Map<String, Long> exportTimeMicrosByTable;
 
   private long lastBatch = Long.MIN_VALUE;
   private final Map<String, Long> committedByTable = new HashMap<>();
@@ -79,6 +82,20 @@ public final class ChangeCommitter {
 
   public ChangeCommitter(
       DeltaTargets targets, String appId, long horizonMillis, long targetFileBytes) {
+    this(targets, appId, horizonMillis, targetFileBytes, Map.of());
+  }
+
+  /**
+   * @param exportTimeMicrosByTable the export time of each table loaded by an export in the same
+   *     run; a change at or before it is counted in {@link CommitReport#beforeExport()}
+   */
+  public ChangeCommitter(
+      DeltaTargets targets,
+      String appId,
+      long horizonMillis,
+      long targetFileBytes,
+      Map<String, Long> exportTimeMicrosByTable) {
+    this.exportTimeMicrosByTable = Map.copyOf(exportTimeMicrosByTable);
     this.targets = Objects.requireNonNull(targets, "targets");
     this.appId = Objects.requireNonNull(appId, "appId");
     this.targetFileBytes = targetFileBytes;
@@ -115,7 +132,7 @@ public final class ChangeCommitter {
     syncWithTables(now);
     long batch = lastBatch + 1;
     if (messages.isEmpty()) {
-      return new CommitReport(lastBatch, 0, 0, 0, 0, Map.of(), 0, now, positions);
+      return new CommitReport(lastBatch, 0, 0, 0, 0, 0, Map.of(), 0, now, positions);
     }
     List<ChangeMessage> ordered = new ArrayList<>(messages);
     ordered.sort(ORDER);
@@ -130,6 +147,7 @@ public final class ChangeCommitter {
     long duplicates = 0;
     long replays = 0;
     long quarantined = 0;
+    long beforeExport = 0;
     long minArrival = Long.MAX_VALUE;
     String prefix = "part-b" + batch + "-" + UUID.randomUUID();
     ShardPositions floor = handled.floor(positions);
@@ -164,6 +182,12 @@ public final class ChangeCommitter {
         }
         if (wroteAny) {
           handledNow.add(outcome.identity);
+          if (outcome.change != null
+              && outcome.change.eventTimeMicros()
+                  <= exportTimeMicrosByTable.getOrDefault(
+                      outcome.change.tableName(), Long.MIN_VALUE)) {
+            beforeExport++;
+          }
         } else {
           duplicates++;
         }
@@ -211,6 +235,7 @@ public final class ChangeCommitter {
         duplicates,
         replays,
         quarantined,
+        beforeExport,
         rows,
         minArrival,
         System.currentTimeMillis(),
@@ -244,7 +269,8 @@ public final class ChangeCommitter {
   }
 
   /** A decoded message: its identity and the row it gives each table. */
-  private record Outcome(String identity, Map<String, Object[]> rows) {}
+  private record Outcome(
+      String identity, @Nullable ChangeRecord change, Map<String, Object[]> rows) {}
 
   private Outcome decode(ChangeMessage m, long processingMicros) {
     SourcePosition position = m.position();
@@ -275,7 +301,7 @@ public final class ChangeCommitter {
             : "event:" + rows.change().record().eventId();
     Map<String, Object[]> byTable = new LinkedHashMap<>(4);
     rows.forEach(byTable::put);
-    return new Outcome(identity, byTable);
+    return new Outcome(identity, rows.change() == null ? null : rows.change().record(), byTable);
   }
 
   private DeltaFileWriter writer(

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param replays messages skipped because they sit at or before the committed shard positions and
  *     are older than the dedup horizon
  * @param quarantined rows written to quarantine
+ * @param beforeExport changes written whose event time is at or before the export time of their
+ *     table in the same run: the overlap of a backfill and its stream, kept rather than hidden
  * @param rowsByTable rows committed per Delta table
  * @param minArrivalMillis the oldest message's arrival time, or 0 when there were none
  * @param committedAtMillis when the last table commit of the batch finished
@@ -24,6 +26,7 @@ public record CommitReport(
     long duplicates,
     long replays,
     long quarantined,
+    long beforeExport,
     Map<String, Long> rowsByTable,
     long minArrivalMillis,
     long committedAtMillis,

@@ -1,9 +1,11 @@
 package io.ddb2delta.pipelines.cdc;
 
+import com.google.auto.value.AutoValue;
 import io.ddb2delta.pipelines.DeltaTargets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Objects;
+import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
@@ -37,79 +39,99 @@ import org.joda.time.Duration;
  * guarantees. Empty panes never reach the committer. The output is one {@link CommitReport} per
  * committed batch.
  */
-public final class WriteChangesToDelta
+@AutoValue
+public abstract class WriteChangesToDelta
     extends PTransform<PCollection<ChangeMessage>, PCollection<CommitReport>> {
   public static final String METRICS_NAMESPACE = "cdc";
 
-  private final DeltaTargets targets;
-  private final String appId;
-  private final Duration commitInterval;
-  private final Duration dedupHorizon;
-  private final int maxBatchRecords;
-  private final long targetFileBytes;
+  abstract DeltaTargets targets();
 
-  private WriteChangesToDelta(
-      DeltaTargets targets,
-      String appId,
-      Duration commitInterval,
-      Duration dedupHorizon,
-      int maxBatchRecords,
-      long targetFileBytes) {
-    this.targets = targets;
-    this.appId = appId;
-    this.commitInterval = commitInterval;
-    this.dedupHorizon = dedupHorizon;
-    this.maxBatchRecords = maxBatchRecords;
-    this.targetFileBytes = targetFileBytes;
+  abstract String appId();
+
+  abstract Duration commitInterval();
+
+  abstract Duration dedupHorizon();
+
+  abstract int maxBatchRecords();
+
+  abstract long targetFileBytes();
+
+  abstract Map<String, Long> exportTimeMicrosByTable();
+
+  abstract Builder toBuilder();
+
+  @AutoValue.Builder
+  abstract static class Builder {
+    abstract Builder setTargets(DeltaTargets targets);
+
+    abstract Builder setAppId(String appId);
+
+    abstract Builder setCommitInterval(Duration interval);
+
+    abstract Builder setDedupHorizon(Duration horizon);
+
+    abstract Builder setMaxBatchRecords(int max);
+
+    abstract Builder setTargetFileBytes(long bytes);
+
+    abstract Builder setExportTimeMicrosByTable(Map<String, Long> times);
+
+    abstract WriteChangesToDelta build();
   }
 
   /**
    * @param appId the Delta transaction app id; one per source stream set, stable across restarts
    */
   public static WriteChangesToDelta into(DeltaTargets targets, String appId) {
-    return new WriteChangesToDelta(
-        targets,
-        appId,
-        Duration.standardSeconds(2),
-        Duration.standardMinutes(3),
-        50_000,
-        128L << 20);
+    return new AutoValue_WriteChangesToDelta.Builder()
+        .setTargets(targets)
+        .setAppId(appId)
+        .setCommitInterval(Duration.standardSeconds(2))
+        .setDedupHorizon(Duration.standardMinutes(3))
+        .setMaxBatchRecords(50_000)
+        .setTargetFileBytes(128L << 20)
+        .setExportTimeMicrosByTable(Map.of())
+        .build();
   }
 
   public WriteChangesToDelta withCommitInterval(Duration interval) {
-    return new WriteChangesToDelta(
-        targets, appId, interval, dedupHorizon, maxBatchRecords, targetFileBytes);
+    return toBuilder().setCommitInterval(interval).build();
   }
 
   public WriteChangesToDelta withDedupHorizon(Duration horizon) {
-    return new WriteChangesToDelta(
-        targets, appId, commitInterval, horizon, maxBatchRecords, targetFileBytes);
+    return toBuilder().setDedupHorizon(horizon).build();
   }
 
   public WriteChangesToDelta withMaxBatchRecords(int max) {
-    return new WriteChangesToDelta(
-        targets, appId, commitInterval, dedupHorizon, max, targetFileBytes);
+    return toBuilder().setMaxBatchRecords(max).build();
   }
 
   public WriteChangesToDelta withTargetFileBytes(long bytes) {
-    return new WriteChangesToDelta(
-        targets, appId, commitInterval, dedupHorizon, maxBatchRecords, bytes);
+    return toBuilder().setTargetFileBytes(bytes).build();
+  }
+
+  /**
+   * The export time of each table that an export in the same run loads: stream changes at or before
+   * it are counted as the overlap ({@code before_export}), and still written.
+   */
+  public WriteChangesToDelta withExportTimes(Map<String, Long> exportTimeMicrosByTable) {
+    return toBuilder().setExportTimeMicrosByTable(Map.copyOf(exportTimeMicrosByTable)).build();
   }
 
   @Override
   public PCollection<CommitReport> expand(PCollection<ChangeMessage> messages) {
-    Objects.requireNonNull(targets, "targets");
-    if (appId == null || appId.isBlank()) {
+    if (appId().isBlank()) {
       throw new IllegalArgumentException("appId must be set");
     }
-    if (commitInterval.getMillis() <= 0) {
-      throw new IllegalArgumentException("the commit interval must be positive: " + commitInterval);
-    }
-    if (dedupHorizon.getMillis() < commitInterval.getMillis()) {
+    if (commitInterval().getMillis() <= 0) {
       throw new IllegalArgumentException(
-          "the dedup horizon (" + dedupHorizon + ") must be at least the commit interval");
+          "the commit interval must be positive: " + commitInterval());
     }
-    if (maxBatchRecords <= 0 || targetFileBytes <= 0) {
+    if (dedupHorizon().getMillis() < commitInterval().getMillis()) {
+      throw new IllegalArgumentException(
+          "the dedup horizon (" + dedupHorizon() + ") must be at least the commit interval");
+    }
+    if (maxBatchRecords() <= 0 || targetFileBytes() <= 0) {
       throw new IllegalArgumentException("maxBatchRecords and targetFileBytes must be positive");
     }
     return messages
@@ -120,20 +142,26 @@ public final class WriteChangesToDelta
                 .via((ChangeMessage m) -> KV.of(0, m)))
         .setCoder(KvCoder.of(VarIntCoder.of(), ChangeMessageCoder.of()))
         .apply(
-            "Batch every " + commitInterval.getMillis() + " ms",
+            "Batch",
             Window.<KV<Integer, ChangeMessage>>into(new GlobalWindows())
                 .triggering(
                     Repeatedly.forever(
                         AfterFirst.of(
                             AfterProcessingTime.pastFirstElementInPane()
-                                .plusDelayOf(commitInterval),
-                            AfterPane.elementCountAtLeast(maxBatchRecords))))
+                                .plusDelayOf(commitInterval()),
+                            AfterPane.elementCountAtLeast(maxBatchRecords()))))
                 .discardingFiredPanes()
                 .withAllowedLateness(Duration.ZERO))
         .apply("Group into batches", GroupByKey.create())
         .apply(
             "Write and commit",
-            ParDo.of(new CommitBatches(targets, appId, dedupHorizon.getMillis(), targetFileBytes)))
+            ParDo.of(
+                new CommitBatches(
+                    targets(),
+                    appId(),
+                    dedupHorizon().getMillis(),
+                    targetFileBytes(),
+                    exportTimeMicrosByTable())))
         .setCoder(SerializableCoder.of(CommitReport.class));
   }
 
@@ -144,11 +172,13 @@ public final class WriteChangesToDelta
     private final String appId;
     private final long horizonMillis;
     private final long targetFileBytes;
+    private final Map<String, Long> exportTimes;
 
     private final Counter messages = Metrics.counter(METRICS_NAMESPACE, "messages");
     private final Counter duplicates = Metrics.counter(METRICS_NAMESPACE, "duplicates");
     private final Counter replays = Metrics.counter(METRICS_NAMESPACE, "replays");
     private final Counter quarantined = Metrics.counter(METRICS_NAMESPACE, "quarantined");
+    private final Counter beforeExport = Metrics.counter(METRICS_NAMESPACE, "before_export");
     private final Counter commits = Metrics.counter(METRICS_NAMESPACE, "commits");
     private final Distribution lag = Metrics.distribution(METRICS_NAMESPACE, "commit_lag_ms");
     private final Distribution readLag =
@@ -157,8 +187,14 @@ public final class WriteChangesToDelta
 
     private transient ChangeCommitter committer;
 
-    CommitBatches(DeltaTargets targets, String appId, long horizonMillis, long targetFileBytes) {
+    CommitBatches(
+        DeltaTargets targets,
+        String appId,
+        long horizonMillis,
+        long targetFileBytes,
+        Map<String, Long> exportTimes) {
       this.targets = targets;
+      this.exportTimes = new HashMap<>(exportTimes);
       this.appId = appId;
       this.horizonMillis = horizonMillis;
       this.targetFileBytes = targetFileBytes;
@@ -166,7 +202,7 @@ public final class WriteChangesToDelta
 
     @Setup
     public void setup() {
-      committer = new ChangeCommitter(targets, appId, horizonMillis, targetFileBytes);
+      committer = new ChangeCommitter(targets, appId, horizonMillis, targetFileBytes, exportTimes);
     }
 
     @ProcessElement
@@ -182,6 +218,7 @@ public final class WriteChangesToDelta
       duplicates.inc(report.duplicates());
       replays.inc(report.replays());
       quarantined.inc(report.quarantined());
+      beforeExport.inc(report.beforeExport());
       commits.inc();
       report
           .rowsByTable()

@@ -53,7 +53,12 @@ class CommitExport extends DoFn<String, KV<String, CommitResult>> {
 
   @ProcessElement
   public void process(ProcessContext context) {
-    reconcile(manifest, context.sideInput(talliesView));
+    if (LoadExport.isLoadedInto(targets, manifest)) {
+      // Nothing was read (skipWhenLoaded), or a retry: every commit below is a no-op.
+      LOG.info("export {} is already loaded", manifest.exportId());
+    } else {
+      reconcile(manifest, context.sideInput(talliesView));
+    }
     Map<String, List<DataFile>> byTable = new HashMap<>();
     for (KV<String, DataFile> kv : context.sideInput(filesView)) {
       byTable.computeIfAbsent(kv.getKey(), k -> new ArrayList<>()).add(kv.getValue());

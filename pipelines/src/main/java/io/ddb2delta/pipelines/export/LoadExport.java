@@ -1,5 +1,6 @@
 package io.ddb2delta.pipelines.export;
 
+import com.google.auto.value.AutoValue;
 import io.ddb2delta.delta.CommitResult;
 import io.ddb2delta.delta.DataFile;
 import io.ddb2delta.delta.DataFileCoder;
@@ -29,19 +30,33 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>The data files the manifest lists are spread across workers; each worker decodes, types and
  * writes Parquet for its files; one committer reconciles the counts and commits every table with
- * the export's transaction id. Emits each table's commit result.
+ * the export's transaction id. Emits each table's commit result, which says "already committed"
+ * when the table held the export before.
  */
-public final class LoadExport extends PTransform<PBegin, PCollection<KV<String, CommitResult>>> {
+@AutoValue
+public abstract class LoadExport extends PTransform<PBegin, PCollection<KV<String, CommitResult>>> {
 
-  private final @Nullable ExportManifest manifest;
-  private final @Nullable DeltaTargets targets;
-  private final long targetFileBytes;
+  abstract ExportManifest manifest();
 
-  private LoadExport(
-      @Nullable ExportManifest manifest, @Nullable DeltaTargets targets, long targetFileBytes) {
-    this.manifest = manifest;
-    this.targets = targets;
-    this.targetFileBytes = targetFileBytes;
+  abstract @Nullable DeltaTargets targets();
+
+  abstract long targetFileBytes();
+
+  abstract boolean skipWhenLoaded();
+
+  abstract Builder toBuilder();
+
+  @AutoValue.Builder
+  abstract static class Builder {
+    abstract Builder setManifest(ExportManifest manifest);
+
+    abstract Builder setTargets(DeltaTargets targets);
+
+    abstract Builder setTargetFileBytes(long bytes);
+
+    abstract Builder setSkipWhenLoaded(boolean skip);
+
+    abstract LoadExport build();
   }
 
   /**
@@ -51,29 +66,47 @@ public final class LoadExport extends PTransform<PBegin, PCollection<KV<String, 
     return table.txnVersion(CommitExport.appId(manifest)) >= CommitExport.VERSION;
   }
 
+  /** True when every table of the load already holds this export. */
+  public static boolean isLoadedInto(DeltaTargets targets, ExportManifest manifest) {
+    for (String table : targets.schemas().keySet()) {
+      if (!isLoadedInto(DeltaTable.forPath(targets.pathOf(table)), manifest)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public static LoadExport from(ExportManifest manifest) {
-    return new LoadExport(
-        Objects.requireNonNull(manifest, "manifest"),
-        null,
-        DeltaFileWriter.DEFAULT_TARGET_FILE_SIZE);
+    return new AutoValue_LoadExport.Builder()
+        .setManifest(manifest)
+        .setTargetFileBytes(DeltaFileWriter.DEFAULT_TARGET_FILE_SIZE)
+        .setSkipWhenLoaded(false)
+        .build();
   }
 
   public LoadExport into(DeltaTargets targets) {
-    return new LoadExport(manifest, Objects.requireNonNull(targets, "targets"), targetFileBytes);
+    return toBuilder().setTargets(Objects.requireNonNull(targets, "targets")).build();
   }
 
   public LoadExport withTargetFileBytes(long bytes) {
     if (bytes < 1 << 20) {
       throw new IllegalArgumentException("target file size must be at least 1 MiB, got " + bytes);
     }
-    return new LoadExport(manifest, targets, bytes);
+    return toBuilder().setTargetFileBytes(bytes).build();
+  }
+
+  /**
+   * Reads no file when the tables already hold the export (the caller checked). The steps stay, so
+   * a streaming run restarted after its backfill keeps the graph of its Spark checkpoint.
+   */
+  public LoadExport skipWhenLoaded(boolean loaded) {
+    return toBuilder().setSkipWhenLoaded(loaded).build();
   }
 
   @Override
   public PCollection<KV<String, CommitResult>> expand(PBegin input) {
-    if (manifest == null) {
-      throw new IllegalStateException("from(manifest) is required");
-    }
+    ExportManifest manifest = manifest();
+    DeltaTargets targets = targets();
     if (targets == null) {
       throw new IllegalStateException("into(targets) is required");
     }
@@ -81,11 +114,12 @@ public final class LoadExport extends PTransform<PBegin, PCollection<KV<String, 
         input
             .apply(
                 "List data files",
-                Create.of(manifest.files()).withCoder(SerializableCoder.of(ExportDataFile.class)))
+                Create.of(skipWhenLoaded() ? List.of() : manifest.files())
+                    .withCoder(SerializableCoder.of(ExportDataFile.class)))
             .apply("Spread files", Reshuffle.viaRandomKey())
             .apply(
                 "Decode, type and write Parquet",
-                ParDo.of(new WriteExportFiles(manifest, targets, targetFileBytes))
+                ParDo.of(new WriteExportFiles(manifest, targets, targetFileBytes()))
                     .withOutputTags(
                         WriteExportFiles.FILES, TupleTagList.of(WriteExportFiles.TALLIES)));
     PCollectionView<List<KV<String, DataFile>>> files =

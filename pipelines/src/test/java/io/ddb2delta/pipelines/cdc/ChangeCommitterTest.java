@@ -192,6 +192,25 @@ class ChangeCommitterTest {
         .containsOnlyKeys("shardId-0", "shardId-1");
   }
 
+  @Test
+  void changesAtOrBeforeTheExportTimeOfTheirTableAreCountedAsTheOverlapAndStillWritten() {
+    long eventMicros = 1_700_000_000_123_000L; // the fixtures' ApproximateCreationDateTime
+    CommitReport at =
+        new ChangeCommitter(targets, APP, HORIZON, 1 << 20, Map.of("orders", eventMicros))
+            .commit(orders("shardId-0", 1, 3));
+    CommitReport after =
+        new ChangeCommitter(targets, APP, HORIZON, 1 << 20, Map.of("orders", eventMicros - 1))
+            .commit(orders("shardId-0", 4, 5));
+    CommitReport otherTable =
+        new ChangeCommitter(targets, APP, HORIZON, 1 << 20, Map.of("users", eventMicros + 1))
+            .commit(orders("shardId-0", 6, 6));
+
+    assertThat(at.beforeExport()).isEqualTo(3);
+    assertThat(after.beforeExport()).isZero();
+    assertThat(otherTable.beforeExport()).isZero();
+    assertThat(rows(BronzeTable.NAME)).isEqualTo(6);
+  }
+
   private ChangeCommitter committer() {
     return new ChangeCommitter(targets, APP, HORIZON, 1 << 20);
   }
