@@ -32,18 +32,15 @@ class CommitExport extends DoFn<String, KV<String, CommitResult>> {
 
   private final ExportManifest manifest;
   private final DeltaTargets targets;
-  private final PCollectionView<List<KV<String, DataFile>>> filesView;
-  private final PCollectionView<List<FileTally>> talliesView;
+  private final PCollectionView<List<ExportPart>> writtenView;
 
   CommitExport(
       ExportManifest manifest,
       DeltaTargets targets,
-      PCollectionView<List<KV<String, DataFile>>> filesView,
-      PCollectionView<List<FileTally>> talliesView) {
+      PCollectionView<List<ExportPart>> writtenView) {
     this.manifest = manifest;
     this.targets = targets;
-    this.filesView = filesView;
-    this.talliesView = talliesView;
+    this.writtenView = writtenView;
   }
 
   /** The Delta transaction app id of loading one export. */
@@ -53,15 +50,20 @@ class CommitExport extends DoFn<String, KV<String, CommitResult>> {
 
   @ProcessElement
   public void process(ProcessContext context) {
+    List<FileTally> tallies = new ArrayList<>();
+    Map<String, List<DataFile>> byTable = new HashMap<>();
+    for (ExportPart part : context.sideInput(writtenView)) {
+      if (part.tally() != null) {
+        tallies.add(part.tally());
+      } else {
+        byTable.computeIfAbsent(part.table(), k -> new ArrayList<>()).add(part.file());
+      }
+    }
     if (LoadExport.isLoadedInto(targets, manifest)) {
       // Nothing was read (skipWhenLoaded), or a retry: every commit below is a no-op.
       LOG.info("export {} is already loaded", manifest.exportId());
     } else {
-      reconcile(manifest, context.sideInput(talliesView));
-    }
-    Map<String, List<DataFile>> byTable = new HashMap<>();
-    for (KV<String, DataFile> kv : context.sideInput(filesView)) {
-      byTable.computeIfAbsent(kv.getKey(), k -> new ArrayList<>()).add(kv.getValue());
+      reconcile(manifest, tallies);
     }
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put("ddb2delta.source", "export");

@@ -2,8 +2,6 @@ package io.ddb2delta.pipelines.export;
 
 import com.google.auto.value.AutoValue;
 import io.ddb2delta.delta.CommitResult;
-import io.ddb2delta.delta.DataFile;
-import io.ddb2delta.delta.DataFileCoder;
 import io.ddb2delta.delta.DeltaFileWriter;
 import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.pipelines.DeltaTargets;
@@ -20,9 +18,7 @@ import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -110,7 +106,7 @@ public abstract class LoadExport extends PTransform<PBegin, PCollection<KV<Strin
     if (targets == null) {
       throw new IllegalStateException("into(targets) is required");
     }
-    PCollectionTuple written =
+    PCollectionView<List<ExportPart>> written =
         input
             .apply(
                 "List data files",
@@ -119,25 +115,14 @@ public abstract class LoadExport extends PTransform<PBegin, PCollection<KV<Strin
             .apply("Spread files", Reshuffle.viaRandomKey())
             .apply(
                 "Decode, type and write Parquet",
-                ParDo.of(new WriteExportFiles(manifest, targets, targetFileBytes()))
-                    .withOutputTags(
-                        WriteExportFiles.FILES, TupleTagList.of(WriteExportFiles.TALLIES)));
-    PCollectionView<List<KV<String, DataFile>>> files =
-        written
-            .get(WriteExportFiles.FILES)
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), DataFileCoder.of()))
-            .apply("Written files", View.asList());
-    PCollectionView<List<FileTally>> tallies =
-        written
-            .get(WriteExportFiles.TALLIES)
-            .setCoder(SerializableCoder.of(FileTally.class))
-            .apply("File tallies", View.asList());
+                ParDo.of(new WriteExportFiles(manifest, targets, targetFileBytes())))
+            .setCoder(ExportPart.PartCoder.of())
+            .apply("Written files and tallies", View.asList());
     return input
         .apply("Commit trigger", Create.of("commit"))
         .apply(
             "Reconcile and commit",
-            ParDo.of(new CommitExport(manifest, targets, files, tallies))
-                .withSideInputs(files, tallies))
+            ParDo.of(new CommitExport(manifest, targets, written)).withSideInputs(written))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(CommitResult.class)));
   }
 }

@@ -27,13 +27,11 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
-import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * Reads export data files and writes their rows straight into Parquet files for bronze, silver and
- * quarantine, emitting the written files (keyed by table) for the committer, and one {@link
- * FileTally} per data file.
+ * quarantine, emitting for the committer the written files (with their table) and one {@link
+ * FileTally} per data file, as {@link ExportPart}s.
  *
  * <p>Decode, map and write are fused in one DoFn so that export rows never cross a coder: that is
  * most of the batch path's throughput. Every line ends in bronze or quarantine, and every bronze
@@ -41,9 +39,7 @@ import org.apache.beam.sdk.values.TupleTag;
  * mismatch) fail the bundle with a message naming the file; nothing of a failed bundle is
  * committed, because only the committer makes files visible.
  */
-class WriteExportFiles extends DoFn<ExportDataFile, KV<String, DataFile>> {
-  static final TupleTag<KV<String, DataFile>> FILES = new TupleTag<>() {};
-  static final TupleTag<FileTally> TALLIES = new TupleTag<>() {};
+class WriteExportFiles extends DoFn<ExportDataFile, ExportPart> {
 
   private final ExportManifest manifest;
   private final DeltaTargets targets;
@@ -74,7 +70,8 @@ class WriteExportFiles extends DoFn<ExportDataFile, KV<String, DataFile>> {
   }
 
   @ProcessElement
-  public void process(@Element ExportDataFile file, MultiOutputReceiver out) throws IOException {
+  public void process(@Element ExportDataFile file, OutputReceiver<ExportPart> out)
+      throws IOException {
     long processingMicros = System.currentTimeMillis() * 1000L;
     long lines = 0;
     long bronze = 0;
@@ -129,10 +126,10 @@ class WriteExportFiles extends DoFn<ExportDataFile, KV<String, DataFile>> {
     checkMd5(file, md5.digest());
     linesRead.inc(lines);
     quarantined.inc(decodeQ + mapQ);
-    out.get(TALLIES)
-        .output(
+    out.output(
+        ExportPart.tally(
             new FileTally(
-                file.dataFileKey(), file.itemCount(), lines, bronze, decodeQ, silver, mapQ));
+                file.dataFileKey(), file.itemCount(), lines, bronze, decodeQ, silver, mapQ)));
   }
 
   @FinishBundle
@@ -141,8 +138,7 @@ class WriteExportFiles extends DoFn<ExportDataFile, KV<String, DataFile>> {
       List<DataFile> files = e.getValue().finish();
       for (DataFile f : files) {
         context.output(
-            FILES,
-            KV.of(e.getKey(), f),
+            ExportPart.file(e.getKey(), f),
             GlobalWindow.INSTANCE.maxTimestamp(),
             GlobalWindow.INSTANCE);
       }
