@@ -196,7 +196,7 @@ public final class Ddb2Delta {
   }
 
   /** The kinds {@code --source} lists, comma-separated, each at most once. */
-  static Set<SourceKind> sources(String value) {
+  public static Set<SourceKind> sources(String value) {
     Set<SourceKind> kinds = EnumSet.noneOf(SourceKind.class);
     for (String label : value.split(",")) {
       if (label.isBlank()) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.ddb2delta.change.SourceKind;
 import io.ddb2delta.pipelines.Ddb2Delta;
 import io.ddb2delta.pipelines.Ddb2DeltaOptions;
 import java.io.IOException;
@@ -56,8 +57,8 @@ import org.w3c.dom.Node;
  *       parse as the job's options ({@link Ddb2Delta#parse} after {@link
  *       SparkJob#withSparkDefaults}), with what the source needs and a checkpoint next to the
  *       tables;
- *   <li>the streaming job is continuous and unpaused, the backfill starts only by hand, and neither
- *       runs twice at once;
+ *   <li>the one job is continuous and unpaused, backfills and streams in one run by default (its
+ *       sources list an export and a stream), and never runs twice at once;
  *   <li>no secret is written into the bundle: credentials only as {@code {{secrets/...}}};
  *   <li>it uses only fields of the bundle's JSON schema (the property names and enum values of the
  *       definitions it uses, from {@code bundle/schema/jsonschema.json} of databricks/cli).
@@ -73,7 +74,6 @@ class DatabricksBundleTest {
   private static final String CLUSTER_VARIABLE = "ddb2delta_cluster";
 
   private static final String STREAMING_JOB = "ddb2delta_streaming";
-  private static final String BACKFILL_JOB = "ddb2delta_backfill";
 
   /** The shade plugin's classifier: the jar Failsafe's ddb2delta.databricks.jar names. */
   private static final String SHADED_CLASSIFIER = "databricks";
@@ -156,7 +156,7 @@ class DatabricksBundleTest {
                           .isNull();
                       jobs.put(job.getKey(), job.getValue());
                     }));
-    assertThat(jobs).as("jobs in the bundle").containsKeys(STREAMING_JOB, BACKFILL_JOB);
+    assertThat(jobs).as("jobs in the bundle").containsOnlyKeys(STREAMING_JOB);
   }
 
   @Test
@@ -357,15 +357,13 @@ class DatabricksBundleTest {
 
   @Test
   void everyTaskParsesAsTheJobsOptions() {
-    JsonNode sources = variables.path("stream_source").path("default");
-    assertThat(sources.asText())
-        .as("the default stream_source is a streaming source")
-        .isIn("kinesis", "dynamodb-streams");
     for (Map<String, String> overrides :
         List.of(
             Map.<String, String>of(),
-            Map.of("stream_source", "kinesis"),
-            Map.of("stream_source", "dynamodb-streams"))) {
+            Map.of("sources", "export,kinesis"),
+            Map.of("sources", "export,dynamodb-streams"),
+            Map.of("sources", "kinesis"),
+            Map.of("sources", "dynamodb-streams"))) {
       Map<String, JsonNode> values = variableValues(overrides);
       jobs.forEach(
           (key, job) -> {
@@ -415,28 +413,32 @@ class DatabricksBundleTest {
         .as("%s: --deltaRoot is given, not left at its local default", where)
         .anyMatch(a -> a.startsWith("--deltaRoot="));
     assertThat(args).as("%s: --source is given", where).anyMatch(a -> a.startsWith("--source="));
-    String source = options.getSource();
-    switch (source) {
-      case "export" ->
-          assertThat(options.getExportPath())
-              .as("%s: an export load names its export (a blank one loads the sample)", where)
-              .isNotBlank();
-      case "kinesis" ->
-          assertThat(options.getKinesisStream()).as("%s: --kinesisStream", where).isNotBlank();
-      case "dynamodb-streams" ->
-          assertThat(options.getTableName()).as("%s: --tableName", where).isNotBlank();
-      default -> fail("%s: --source=%s is not a source a Databricks job runs", where, source);
+    Set<SourceKind> kinds = Ddb2Delta.sources(options.getSource());
+    if (kinds.contains(SourceKind.EXPORT)) {
+      assertThat(options.getExportPath())
+          .as("%s: an export load names its export (a blank one loads the sample)", where)
+          .isNotBlank();
     }
-    if (!"export".equals(source)) {
-      String checkpoint = options.as(SparkPipelineOptions.class).getCheckpointDir();
-      assertThat(checkpoint)
-          .as("%s: the Spark checkpoint is durable, under --deltaRoot", where)
-          .startsWith(options.getDeltaRoot() + "/");
+    if (kinds.contains(SourceKind.KINESIS)) {
+      assertThat(options.getKinesisStream()).as("%s: --kinesisStream", where).isNotBlank();
     }
+    if (kinds.contains(SourceKind.DYNAMODB_STREAMS)) {
+      assertThat(options.getTableName()).as("%s: --tableName", where).isNotBlank();
+    }
+    assertThat(kinds)
+        .as("%s: a Databricks job streams (a lone export is a batch job)", where)
+        .containsAnyOf(SourceKind.KINESIS, SourceKind.DYNAMODB_STREAMS);
+    assertThat(options.as(SparkPipelineOptions.class).getCheckpointDir())
+        .as("%s: the Spark checkpoint is durable, under --deltaRoot", where)
+        .startsWith(options.getDeltaRoot() + "/");
   }
 
   @Test
-  void theStreamingJobIsContinuousAndUnpausedAndTheBackfillStartsOnlyByHand() {
+  void theJobIsContinuousAndUnpausedAndBackfillsAndStreamsInOneRun() {
+    assertThat(Ddb2Delta.sources(variables.path("sources").path("default").asText()))
+        .as("the default sources: an export and a stream, in one pipeline")
+        .contains(SourceKind.EXPORT)
+        .containsAnyOf(SourceKind.KINESIS, SourceKind.DYNAMODB_STREAMS);
     JsonNode streaming = jobs.get(STREAMING_JOB);
     assertThat(streaming.path("continuous").path("pause_status").asText())
         .as("%s is continuous and unpaused", STREAMING_JOB)
@@ -458,12 +460,6 @@ class DatabricksBundleTest {
                     .isTrue();
               }
             });
-    JsonNode backfill = jobs.get(BACKFILL_JOB);
-    for (String field : List.of("schedule", "trigger", "continuous")) {
-      assertThat(backfill.has(field))
-          .as("%s starts only by hand: no %s", BACKFILL_JOB, field)
-          .isFalse();
-    }
     jobs.forEach(
         (key, job) -> {
           if (!job.path("tasks").findValues("spark_jar_task").isEmpty()) {
