@@ -21,12 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 /**
  * The live demo that the README's first command runs, on an embedded DynamoDB Local:
@@ -61,9 +55,7 @@ final class LiveDemo {
         "live demo: DynamoDB Local (embedded, 127.0.0.1 only) with tables " + tables);
     try (LocalDynamoDb ddb = LocalDynamoDb.start()) {
       DynamoDbClient client = ddb.dynamoDb();
-      for (SyntheticTable t : TABLES) {
-        createWithStream(client, t);
-      }
+      // The load generator creates the tables with their NEW_AND_OLD_IMAGES streams.
       long backfill = options.getDemoBackfillItems();
       LoadGenerator.Summary written =
           generate(
@@ -186,25 +178,6 @@ final class LiveDemo {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
-  }
-
-  private static void createWithStream(DynamoDbClient client, SyntheticTable t) {
-    client.createTable(
-        b ->
-            b.tableName(t.tableName())
-                .keySchema(
-                    KeySchemaElement.builder()
-                        .attributeName(t.keyAttribute())
-                        .keyType(KeyType.HASH)
-                        .build())
-                .attributeDefinitions(
-                    AttributeDefinition.builder()
-                        .attributeName(t.keyAttribute())
-                        .attributeType(ScalarAttributeType.S)
-                        .build())
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .streamSpecification(
-                    s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
   }
 
   private static Ddb2DeltaOptions copy(Ddb2DeltaOptions options) {
