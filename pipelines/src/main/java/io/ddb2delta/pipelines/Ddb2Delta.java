@@ -124,9 +124,9 @@ public final class Ddb2Delta {
         sources.contains(SourceKind.EXPORT) ? exportSources(options, streams) : List.of();
     List<TableMapping> mappings = new ArrayList<>();
     exports.forEach(e -> addMapping(mappings, e.mapping()));
-    if (!streams.isEmpty()) {
-      StreamJob.mappings(options, streams, mappings).forEach(m -> addMapping(mappings, m));
-    }
+    List<TableMapping> streamMappings =
+        streams.isEmpty() ? List.of() : StreamJob.mappings(options, streams, List.copyOf(mappings));
+    streamMappings.forEach(m -> addMapping(mappings, m));
     DeltaTargets targets = new DeltaTargets(options.getDeltaRoot(), mappings);
     Map<String, Long> before = new LinkedHashMap<>();
     for (Map.Entry<String, DeltaTableSchema> t : targets.schemas().entrySet()) {
@@ -137,26 +137,24 @@ public final class Ddb2Delta {
     List<String> description = new ArrayList<>();
     long exportItems = 0;
     boolean allLoaded = true;
-    for (ExportSource e : exports) {
-      boolean loaded = e.isLoadedInto(options.getDeltaRoot());
-      allLoaded &= loaded;
-      exportItems += loaded ? 0 : e.manifest().itemCount();
-      description.add(e.describe() + (loaded ? " (already loaded)" : ""));
-    }
-
     Pipeline pipeline = Pipeline.create(options);
     for (int i = 0; i < exports.size(); i++) {
       ExportSource e = exports.get(i);
+      DeltaTargets exportTargets = new DeltaTargets(options.getDeltaRoot(), e.mapping());
+      boolean loaded = LoadExport.isLoadedInto(exportTargets, e.manifest());
+      allLoaded &= loaded;
+      exportItems += loaded ? 0 : e.manifest().itemCount();
+      description.add(e.describe() + (loaded ? " (already loaded)" : ""));
       pipeline.apply(
           exports.size() == 1 ? "Load export" : "Load export " + (i + 1),
           LoadExport.from(e.manifest())
-              .into(new DeltaTargets(options.getDeltaRoot(), e.mapping()))
-              .skipWhenLoaded(e.isLoadedInto(options.getDeltaRoot()))
+              .into(exportTargets)
+              .skipWhenLoaded(loaded)
               .withTargetFileBytes((long) options.getTargetFileSizeMb() << 20));
     }
     StreamJob.Streams read = null;
     if (!streams.isEmpty()) {
-      read = StreamJob.streams(options, streams, targets, exports);
+      read = StreamJob.streams(options, streams, streamMappings, targets, exports);
       description.add(read.description());
       pipeline
           .apply("Read changes", read.read())
@@ -270,10 +268,6 @@ public final class Ddb2Delta {
 
   /** An export's manifest and the mapping that loads it. */
   record ExportSource(ExportManifest manifest, TableMapping mapping) {
-    boolean isLoadedInto(String deltaRoot) {
-      return LoadExport.isLoadedInto(new DeltaTargets(deltaRoot, mapping), manifest);
-    }
-
     String describe() {
       return String.format(
           Locale.ROOT,

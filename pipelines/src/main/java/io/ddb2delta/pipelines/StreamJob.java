@@ -73,17 +73,19 @@ final class StreamJob {
       PTransform<PBegin, PCollection<ChangeMessage>> read, String appId, String description) {}
 
   /**
-   * Plans the streams of a run. Where the tables hold this app id's positions, each stream resumes
-   * after them. Otherwise it starts at {@code --initialPosition}, unless an export of the same run
-   * sets the start: DynamoDB Streams at TRIM_HORIZON, Kinesis {@code --exportOverlapSeconds} before
-   * the earliest export time, so that no change between the export and the stream is lost.
+   * Plans the streams of a run over the tables of {@code mappings} ({@link
+   * #mappings(Ddb2DeltaOptions, Set, List)}). Where the tables hold this app id's positions, each
+   * stream resumes after them. Otherwise it starts at {@code --initialPosition}, unless an export
+   * of the same run sets the start: DynamoDB Streams at TRIM_HORIZON, Kinesis {@code
+   * --exportOverlapSeconds} before the earliest export time, so that no change between the export
+   * and the stream is lost.
    */
   static Streams streams(
       Ddb2DeltaOptions options,
       Set<SourceKind> kinds,
+      List<TableMapping> mappings,
       DeltaTargets targets,
       List<Ddb2Delta.ExportSource> exports) {
-    List<TableMapping> mappings = mappings(options, kinds, List.of());
     String appId = appId(options, kinds, mappings);
     ChangeCommitter probe =
         new ChangeCommitter(

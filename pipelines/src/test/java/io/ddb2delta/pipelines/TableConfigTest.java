@@ -8,7 +8,9 @@ import io.ddb2delta.mapping.TableMapping;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,5 +118,18 @@ class TableConfigTest {
         .isEqualTo(TableMapping.SHIPPED);
     assertThat(tables(StreamJob.mappings(options("users", ""), SourceKind.DYNAMODB_STREAMS)))
         .containsExactly("users");
+  }
+
+  @Test
+  void aStreamBesideAnExportWithNoTableNamedFollowsTheExportsTables() {
+    List<TableMapping> exported = List.of(TableMapping.shipped("orders"));
+    Set<SourceKind> streams = EnumSet.of(SourceKind.DYNAMODB_STREAMS);
+
+    assertThat(tables(StreamJob.mappings(options("", ""), streams, exported)))
+        .containsExactly("orders");
+    assertThat(tables(StreamJob.mappings(options("users", ""), streams, exported)))
+        .containsExactly("users");
+    assertThatThrownBy(() -> StreamJob.mappings(options("", ""), streams, List.of()))
+        .hasMessageContaining("needs --tableName");
   }
 }

@@ -3,7 +3,6 @@ package io.ddb2delta.pipelines.cdc;
 import com.google.auto.value.AutoValue;
 import io.ddb2delta.pipelines.DeltaTargets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -194,7 +193,7 @@ public abstract class WriteChangesToDelta
         long targetFileBytes,
         Map<String, Long> exportTimes) {
       this.targets = targets;
-      this.exportTimes = new HashMap<>(exportTimes);
+      this.exportTimes = exportTimes;
       this.appId = appId;
       this.horizonMillis = horizonMillis;
       this.targetFileBytes = targetFileBytes;
