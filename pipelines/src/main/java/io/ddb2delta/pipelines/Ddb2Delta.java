@@ -161,6 +161,7 @@ public final class Ddb2Delta {
           .apply(
               "Commit to Delta",
               WriteChangesToDelta.into(targets, read.appId())
+                  .withWriters(options.getWriters())
                   .withCommitInterval(Duration.standardSeconds(options.getCommitIntervalSeconds()))
                   .withDedupHorizon(Duration.standardSeconds(options.getDedupHorizonSeconds()))
                   .withTargetFileBytes((long) options.getTargetFileSizeMb() << 20)

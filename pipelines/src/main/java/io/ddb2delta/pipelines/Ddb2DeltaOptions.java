@@ -101,6 +101,15 @@ public interface Ddb2DeltaOptions extends S3Options {
 
   void setMaxRecords(long value);
 
+  @Description(
+      "Stop a streaming run once this many change messages are committed (duplicates and replays"
+          + " included), as a catch-up of a known backlog does; 0 for no limit. Unlike"
+          + " --maxRecords, the read stays unbounded, so every shard is read to its end.")
+  @Default.Long(0)
+  long getStopAfterMessages();
+
+  void setStopAfterMessages(long value);
+
   @Description("Stop a streaming read after this many seconds; 0 for no limit (bounded when set).")
   @Default.Long(0)
   long getMaxReadTimeSeconds();
@@ -114,6 +123,16 @@ public interface Ddb2DeltaOptions extends S3Options {
   String getDuration();
 
   void setDuration(String value);
+
+  @Description(
+      "Streaming writers: each source shard's changes are decoded, deduplicated and written to"
+          + " Parquet by one of this many writers, in parallel on the workers, and one committer"
+          + " commits their files. Keep it for the life of the tables; a run with another count"
+          + " fails.")
+  @Default.Integer(4)
+  int getWriters();
+
+  void setWriters(int value);
 
   @Description("Seconds between streaming commits to bronze, silver and quarantine.")
   @Default.Integer(2)

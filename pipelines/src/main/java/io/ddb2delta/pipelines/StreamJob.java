@@ -4,10 +4,11 @@ import io.ddb2delta.change.SourceKind;
 import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.mapping.TableMappings;
 import io.ddb2delta.pipelines.aws.LoopbackJsonClientBuilderFactory;
-import io.ddb2delta.pipelines.cdc.ChangeCommitter;
 import io.ddb2delta.pipelines.cdc.ChangeMessage;
 import io.ddb2delta.pipelines.cdc.ChangeMessageCoder;
+import io.ddb2delta.pipelines.cdc.ChangeWriters;
 import io.ddb2delta.pipelines.cdc.ShardPositions;
+import io.ddb2delta.pipelines.cdc.TableCommitter;
 import io.ddb2delta.pipelines.cdc.WriteChangesToDelta;
 import io.ddb2delta.pipelines.cdc.streams.DynamoDbStreamsIO;
 import io.ddb2delta.pipelines.cdc.streams.StartPosition;
@@ -87,12 +88,8 @@ final class StreamJob {
       DeltaTargets targets,
       List<Ddb2Delta.ExportSource> exports) {
     String appId = appId(options, kinds, mappings);
-    ChangeCommitter probe =
-        new ChangeCommitter(
-            targets,
-            appId,
-            options.getDedupHorizonSeconds() * 1000L,
-            (long) options.getTargetFileSizeMb() << 20);
+    TableCommitter probe =
+        new TableCommitter(targets, new ChangeWriters(appId, options.getWriters()));
     ShardPositions committed = probe.committedPositions();
     ShardPositions arrivals = probe.committedArrivals();
     Long exportMicros =
@@ -389,7 +386,11 @@ final class StreamJob {
       PipelineResult.State state = null;
       while (state == null || !state.isTerminal()) {
         long now = System.nanoTime();
-        if (now - start >= limitNanos || stopWhen.getAsBoolean()) {
+        if (now - start >= limitNanos
+            || stopWhen.getAsBoolean()
+            || (options.getStopAfterMessages() > 0
+                && counters(result).getOrDefault("messages", 0L)
+                    >= options.getStopAfterMessages())) {
           cancelQuietly(result);
           // Stopped on purpose; the Spark runner still reports RUNNING at this point.
           state = PipelineResult.State.CANCELLED;

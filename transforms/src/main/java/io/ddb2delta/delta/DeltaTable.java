@@ -212,7 +212,36 @@ public final class DeltaTable {
       String operation,
       Map<String, String> tags) {
     Objects.requireNonNull(appId, "appId");
+    return commit(List.of(new TxnFiles(appId, version, files)), operation, tags);
+  }
+
+  /**
+   * The files of one writer's batch, committed under the transaction {@code (appId, version)}.
+   *
+   * @param files may be empty: the transaction alone still records progress
+   */
+  public record TxnFiles(String appId, long version, List<DataFile> files) {
+    public TxnFiles {
+      Objects.requireNonNull(appId, "appId");
+      files = List.copyOf(files);
+    }
+  }
+
+  /**
+   * Commits, in one Delta commit, every part whose transaction the table does not already hold at
+   * or above its version, each with its {@code SetTransaction}; parts already held are left out (as
+   * when a batch is retried during recovery), and when every part is held nothing is written. Two
+   * parts with one app id are refused: a commit records one version per app id.
+   *
+   * @param operation {@link #WRITE} or {@link #STREAMING_UPDATE}
+   * @param tags stored as the commit's operation parameters (e.g. source positions); read them back
+   *     with {@link #lastCommitTags}
+   */
+  public CommitResult commit(List<TxnFiles> parts, String operation, Map<String, String> tags) {
     Operation.Name name = operationName(operation);
+    if (parts.stream().map(TxnFiles::appId).distinct().count() != parts.size()) {
+      throw new IllegalArgumentException("one commit holds one version per app id: " + parts);
+    }
     Snapshot current = snapshot();
     if (current.getVersion() < 0) {
       throw new DeltaTableException("table " + path + " does not exist; create it first");
@@ -221,37 +250,44 @@ public final class DeltaTable {
     return guarded(
         () -> {
           OptimisticTransaction txn = log.startTransaction();
-          if (txn.txnVersion(appId) >= version) {
-            return CommitResult.alreadyCommitted(txn.readVersion());
-          }
-          List<Action> actions = new ArrayList<>(files.size() + 1);
+          List<Action> actions = new ArrayList<>();
           long records = 0;
           long bytes = 0;
-          for (DataFile f : files) {
-            actions.add(
-                AddFile.builder(
-                        f.path(),
-                        f.partitionValues(),
-                        f.sizeBytes(),
-                        f.modificationTimeMillis(),
-                        true)
-                    // delta-standalone writes stats verbatim (@JsonRawValue), while the
-                    // protocol stores them as a JSON string: hand it a string literal.
-                    .stats(jsonString(f.statsJson()))
-                    .build());
-            records += f.numRecords();
-            bytes += f.sizeBytes();
-          }
+          int fileCount = 0;
           long now = System.currentTimeMillis();
-          actions.add(new SetTransaction(appId, version, Optional.of(now)));
+          for (TxnFiles part : parts) {
+            if (txn.txnVersion(part.appId()) >= part.version()) {
+              continue;
+            }
+            for (DataFile f : part.files()) {
+              actions.add(
+                  AddFile.builder(
+                          f.path(),
+                          f.partitionValues(),
+                          f.sizeBytes(),
+                          f.modificationTimeMillis(),
+                          true)
+                      // delta-standalone writes stats verbatim (@JsonRawValue), while the
+                      // protocol stores them as a JSON string: hand it a string literal.
+                      .stats(jsonString(f.statsJson()))
+                      .build());
+              records += f.numRecords();
+              bytes += f.sizeBytes();
+              fileCount++;
+            }
+            actions.add(new SetTransaction(part.appId(), part.version(), Optional.of(now)));
+          }
+          if (actions.isEmpty()) {
+            return CommitResult.alreadyCommitted(txn.readVersion());
+          }
           Map<String, String> metrics = new LinkedHashMap<>();
-          metrics.put(Operation.Metrics.numFiles, Integer.toString(files.size()));
+          metrics.put(Operation.Metrics.numFiles, Integer.toString(fileCount));
           metrics.put(Operation.Metrics.numOutputRows, Long.toString(records));
           metrics.put(Operation.Metrics.numOutputBytes, Long.toString(bytes));
           long committed =
               txn.commit(actions, new Operation(name, jsonStrings(tags), metrics), ENGINE_INFO)
                   .getVersion();
-          return CommitResult.newVersion(committed, files.size(), records);
+          return CommitResult.newVersion(committed, fileCount, records);
         });
   }
 
@@ -310,6 +346,12 @@ public final class DeltaTable {
    * latest version while the log still holds the commit files; empty when none is found.
    */
   public Optional<Map<String, String>> lastCommitTags(String appId) {
+    return lastCommitTags(appId::equals);
+  }
+
+  /** The tags of the newest commit that recorded a transaction for an app id that matches. */
+  public Optional<Map<String, String>> lastCommitTags(
+      java.util.function.Predicate<String> appIdMatches) {
     long latest = version();
     for (long v = latest; v >= 0; v--) {
       long version = v;
@@ -330,7 +372,7 @@ public final class DeltaTable {
       }
       boolean ours =
           actions.get().stream()
-              .anyMatch(a -> a instanceof SetTransaction t && t.getAppId().equals(appId));
+              .anyMatch(a -> a instanceof SetTransaction t && appIdMatches.test(t.getAppId()));
       if (ours) {
         return actions.get().stream()
             .filter(a -> a instanceof CommitInfo)

@@ -30,7 +30,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>Each batch's identities are written to {@code <dir>/<batch>.ids} <em>before</em> the batch's
  * Delta commits, so the file exists for every committed batch. A file for a batch that no table
- * committed (a crash between the two) is ignored on load and overwritten by the next batch. The
+ * committed (a crash between the two) is ignored on load and overwritten by the next batch. Each
+ * file also keeps a fingerprint of its batch's input, so that a writer can tell its own retried
+ * batch from another one still on its way to the committer, and the folder keeps the newest batch
+ * recorded before the current run ({@link #settle}): nothing older can still be on its way. The
  * folder starts with an underscore, so Delta readers and VACUUM leave it alone.
  */
 final class HandledIds {
@@ -38,6 +41,12 @@ final class HandledIds {
 
   /** Leads a file that holds the positions before its batch; older files start with a time. */
   private static final long FORMAT_WITH_POSITIONS = -2;
+
+  /** Leads a file that also holds the fingerprint of the batch's input. */
+  private static final long FORMAT_WITH_INPUT = -3;
+
+  /** Holds the newest batch number recorded before the current run started. */
+  private static final String SETTLED = "_settled";
 
   private final Path dir;
   private final FileSystem fs;
@@ -85,23 +94,8 @@ final class HandledIds {
     batchByFingerprint.clear();
     batches.clear();
     try {
-      if (!fs.exists(dir)) {
-        return;
-      }
-      List<Long> numbers = new java.util.ArrayList<>();
-      for (FileStatus s : fs.listStatus(dir)) {
-        String name = s.getPath().getName();
-        if (name.endsWith(SUFFIX)) {
-          try {
-            long n = Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
-            if (n <= lastCommitted) {
-              numbers.add(n);
-            }
-          } catch (NumberFormatException e) {
-            // not one of ours
-          }
-        }
-      }
+      List<Long> numbers = new java.util.ArrayList<>(numbers());
+      numbers.removeIf(n -> n > lastCommitted);
       numbers.sort(null);
       for (long n : numbers) {
         Stored b = read(n);
@@ -119,13 +113,27 @@ final class HandledIds {
    * before committing the batch.
    */
   void record(long batch, long nowMillis, ShardPositions positionsBefore, Collection<String> ids) {
+    record(batch, nowMillis, positionsBefore, ids, 0L);
+  }
+
+  /**
+   * As {@link #record(long, long, ShardPositions, Collection)}, keeping {@code inputFingerprint},
+   * which {@link #newest} reads back.
+   */
+  void record(
+      long batch,
+      long nowMillis,
+      ShardPositions positionsBefore,
+      Collection<String> ids,
+      long inputFingerprint) {
     Path file = fileOf(batch);
     try {
       fs.mkdirs(dir);
       try (DataOutputStream out =
           new DataOutputStream(new GZIPOutputStream(fs.create(file, true), 1 << 16))) {
-        out.writeLong(FORMAT_WITH_POSITIONS);
+        out.writeLong(FORMAT_WITH_INPUT);
         out.writeLong(nowMillis);
+        out.writeLong(inputFingerprint);
         out.writeUTF(positionsBefore.toJson());
         out.writeInt(ids.size());
         for (String id : ids) {
@@ -170,7 +178,89 @@ final class HandledIds {
   }
 
   /** A batch as its file holds it. */
-  private record Stored(long committedAtMillis, ShardPositions positionsBefore, List<String> ids) {}
+  private record Stored(
+      long committedAtMillis,
+      long inputFingerprint,
+      ShardPositions positionsBefore,
+      List<String> ids) {}
+
+  /** The newest recorded batch: its number and the fingerprint of its input. */
+  record Recorded(long batch, long inputFingerprint) {}
+
+  /** The newest batch recorded here, whether committed or not; null when there is none. */
+  @Nullable Recorded newest() {
+    try {
+      long newest = -1;
+      for (long n : numbers()) {
+        newest = Math.max(newest, n);
+      }
+      if (newest < 0) {
+        return null;
+      }
+      Stored b = read(newest);
+      return new Recorded(newest, b == null ? 0 : b.inputFingerprint());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read handled ids under " + dir, e);
+    }
+  }
+
+  /**
+   * Starts a run: deletes the records of batches above {@code committed} (no table committed them,
+   * and none can arrive any more), then marks every batch still recorded as from an earlier run, so
+   * that no writer waits for one of them. Call before the run's writers start.
+   */
+  void settle(long committed) {
+    Path marker = new Path(dir, SETTLED);
+    try {
+      long newest = -1;
+      for (long n : numbers()) {
+        if (n > committed) {
+          fs.delete(fileOf(n), false);
+        } else {
+          newest = Math.max(newest, n);
+        }
+      }
+      fs.mkdirs(dir);
+      try (DataOutputStream out = new DataOutputStream(fs.create(marker, true))) {
+        out.writeLong(newest);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot settle the handled ids under " + dir, e);
+    }
+  }
+
+  /** The newest batch recorded before this run started, or -1. */
+  long settled() {
+    Path file = new Path(dir, SETTLED);
+    try {
+      if (!fs.exists(file)) {
+        return -1;
+      }
+      try (DataInputStream in = new DataInputStream(fs.open(file))) {
+        return in.readLong();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  private List<Long> numbers() throws IOException {
+    List<Long> numbers = new java.util.ArrayList<>();
+    if (!fs.exists(dir)) {
+      return numbers;
+    }
+    for (FileStatus s : fs.listStatus(dir)) {
+      String name = s.getPath().getName();
+      if (name.endsWith(SUFFIX)) {
+        try {
+          numbers.add(Long.parseLong(name.substring(0, name.length() - SUFFIX.length())));
+        } catch (NumberFormatException e) {
+          // not one of ours
+        }
+      }
+    }
+    return numbers;
+  }
 
   private @Nullable Stored read(long n) throws IOException {
     try (DataInputStream in =
@@ -178,8 +268,13 @@ final class HandledIds {
       long at = in.readLong();
       // A file of an earlier version has no positions: an empty floor takes nothing for a replay.
       ShardPositions before = ShardPositions.empty();
-      if (at == FORMAT_WITH_POSITIONS) {
+      long input = 0;
+      if (at == FORMAT_WITH_POSITIONS || at == FORMAT_WITH_INPUT) {
+        boolean withInput = at == FORMAT_WITH_INPUT;
         at = in.readLong();
+        if (withInput) {
+          input = in.readLong();
+        }
         before = ShardPositions.fromJson(in.readUTF());
       }
       int count = in.readInt();
@@ -187,7 +282,7 @@ final class HandledIds {
       for (int i = 0; i < count; i++) {
         ids.add(in.readUTF());
       }
-      return new Stored(at, before, ids);
+      return new Stored(at, input, before, ids);
     } catch (EOFException e) {
       // Torn by a crash while being written: its batch was never committed.
       return null;

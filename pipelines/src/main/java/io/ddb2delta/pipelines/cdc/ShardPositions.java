@@ -91,6 +91,17 @@ public final class ShardPositions implements Serializable {
     return new ShardPositions(copy);
   }
 
+  /** These positions advanced, shard by shard, by the newer of each of {@code other}'s. */
+  public ShardPositions merge(ShardPositions other) {
+    ShardPositions merged = this;
+    for (Map.Entry<String, Map<String, String>> s : other.byStream.entrySet()) {
+      for (Map.Entry<String, String> shard : s.getValue().entrySet()) {
+        merged = merged.with(s.getKey(), shard.getKey(), shard.getValue());
+      }
+    }
+    return merged;
+  }
+
   /** Compares two sequence numbers numerically. */
   public static int compare(String a, String b) {
     if (a.length() == b.length() && a.chars().allMatch(Character::isDigit)) {

@@ -3,6 +3,7 @@ package io.ddb2delta.pipelines.cdc;
 import com.google.auto.value.AutoValue;
 import io.ddb2delta.pipelines.DeltaTargets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -29,14 +30,19 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 
 /**
- * Commits a stream of change messages to bronze, silver and quarantine every few seconds, exactly
- * once.
+ * Writes a stream of change messages to bronze, silver and quarantine, exactly once, with the
+ * decoding, typing and Parquet writing spread over {@link ChangeWriters} and one committer.
  *
- * <p>Messages are batched by a processing-time trigger in the global window (no user timers, which
- * the Spark runner rejects in streaming), or sooner when a batch reaches {@code maxBatchRecords};
- * one committer then writes and commits each batch, see {@link ChangeCommitter} for what it
- * guarantees. Empty panes never reach the committer. The output is one {@link CommitReport} per
- * committed batch.
+ * <p>Each message goes to the writer of its shard. Messages are batched per writer by a
+ * processing-time trigger in the global window (no user timers, which the Spark runner rejects in
+ * streaming), or sooner when a batch reaches {@code maxBatchRecords}; each writer's batch is
+ * written by {@link ChangeFileWriter} on whichever worker holds it, and only the resulting {@link
+ * Committable}s (file descriptions and counts) travel to the single {@link TableCommitter}, which
+ * commits every pane of them at once, one commit per table. Empty panes never reach either. The
+ * output is one {@link CommitReport} per committed pane.
+ *
+ * <p>Building the transform settles the writers' state of earlier runs ({@link
+ * ChangeFileWriter#settle}); it runs on the driver, before any worker writes.
  */
 @AutoValue
 public abstract class WriteChangesToDelta
@@ -47,9 +53,13 @@ public abstract class WriteChangesToDelta
 
   abstract String appId();
 
+  abstract int writers();
+
   abstract Duration commitInterval();
 
   abstract Duration dedupHorizon();
+
+  abstract Duration commitWait();
 
   abstract int maxBatchRecords();
 
@@ -65,9 +75,13 @@ public abstract class WriteChangesToDelta
 
     abstract Builder setAppId(String appId);
 
+    abstract Builder setWriters(int writers);
+
     abstract Builder setCommitInterval(Duration interval);
 
     abstract Builder setDedupHorizon(Duration horizon);
+
+    abstract Builder setCommitWait(Duration wait);
 
     abstract Builder setMaxBatchRecords(int max);
 
@@ -79,18 +93,27 @@ public abstract class WriteChangesToDelta
   }
 
   /**
-   * @param appId the Delta transaction app id; one per source stream set, stable across restarts
+   * @param appId the stream set's app id; one per source stream set, stable across restarts
    */
   public static WriteChangesToDelta into(DeltaTargets targets, String appId) {
     return new AutoValue_WriteChangesToDelta.Builder()
         .setTargets(targets)
         .setAppId(appId)
+        .setWriters(DEFAULT_WRITERS)
         .setCommitInterval(Duration.standardSeconds(2))
         .setDedupHorizon(Duration.standardMinutes(3))
+        .setCommitWait(Duration.standardMinutes(5))
         .setMaxBatchRecords(50_000)
         .setTargetFileBytes(128L << 20)
         .setExportTimeMicrosByTable(Map.of())
         .build();
+  }
+
+  public static final int DEFAULT_WRITERS = 4;
+
+  /** How many writers share the decoding and Parquet writing; fixed for the life of the tables. */
+  public WriteChangesToDelta withWriters(int writers) {
+    return toBuilder().setWriters(writers).build();
   }
 
   public WriteChangesToDelta withCommitInterval(Duration interval) {
@@ -99,6 +122,11 @@ public abstract class WriteChangesToDelta
 
   public WriteChangesToDelta withDedupHorizon(Duration horizon) {
     return toBuilder().setDedupHorizon(horizon).build();
+  }
+
+  /** How long a writer waits for the committer to commit its previous batch before it fails. */
+  public WriteChangesToDelta withCommitWait(Duration wait) {
+    return toBuilder().setCommitWait(wait).build();
   }
 
   public WriteChangesToDelta withMaxBatchRecords(int max) {
@@ -119,9 +147,6 @@ public abstract class WriteChangesToDelta
 
   @Override
   public PCollection<CommitReport> expand(PCollection<ChangeMessage> messages) {
-    if (appId().isBlank()) {
-      throw new IllegalArgumentException("appId must be set");
-    }
     if (commitInterval().getMillis() <= 0) {
       throw new IllegalArgumentException(
           "the commit interval must be positive: " + commitInterval());
@@ -130,15 +155,37 @@ public abstract class WriteChangesToDelta
       throw new IllegalArgumentException(
           "the dedup horizon (" + dedupHorizon() + ") must be at least the commit interval");
     }
+    if (commitWait().getMillis() < commitInterval().getMillis()) {
+      throw new IllegalArgumentException(
+          "the commit wait (" + commitWait() + ") must be at least the commit interval");
+    }
     if (maxBatchRecords() <= 0 || targetFileBytes() <= 0) {
       throw new IllegalArgumentException("maxBatchRecords and targetFileBytes must be positive");
     }
+    ChangeWriters writers = new ChangeWriters(appId(), writers());
+    TableCommitter committer = new TableCommitter(targets(), writers);
+    int committed = committer.committedWriterCount();
+    if (committed != 0 && committed != writers.count()) {
+      throw new IllegalArgumentException(
+          "the tables under "
+              + targets().deltaRoot()
+              + " hold app id "
+              + appId()
+              + " written by "
+              + committed
+              + " writers; run it with --writers="
+              + committed
+              + " (each shard's dedup memory belongs to its writer), or write to new tables");
+    }
+    for (String txnAppId : writers.txnAppIds()) {
+      ChangeFileWriter.settle(targets(), txnAppId, dedupHorizon().getMillis());
+    }
     return messages
         .apply(
-            "Key for the committer",
+            "Key by writer",
             MapElements.into(
                     TypeDescriptors.kvs(TypeDescriptors.integers(), messages.getTypeDescriptor()))
-                .via((ChangeMessage m) -> KV.of(0, m)))
+                .via((ChangeMessage m) -> KV.of(writers.writerOf(m), m)))
         .setCoder(KvCoder.of(VarIntCoder.of(), ChangeMessageCoder.of()))
         .apply(
             "Batch",
@@ -153,25 +200,92 @@ public abstract class WriteChangesToDelta
                 .withAllowedLateness(Duration.ZERO))
         .apply("Group into batches", GroupByKey.create())
         .apply(
-            "Write and commit",
+            "Write Delta files",
             ParDo.of(
-                new CommitBatches(
+                new WriteFiles(
                     targets(),
-                    appId(),
+                    writers,
                     dedupHorizon().getMillis(),
                     targetFileBytes(),
+                    commitWait().getMillis(),
                     exportTimeMicrosByTable())))
+        .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Committable.class)))
+        .apply(
+            "Collect committables",
+            Window.<KV<Integer, Committable>>into(new GlobalWindows())
+                .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
+                .discardingFiredPanes()
+                .withAllowedLateness(Duration.ZERO))
+        .apply("Group for the committer", GroupByKey.create())
+        .apply("Commit", ParDo.of(new CommitFiles(targets(), writers)))
         .setCoder(SerializableCoder.of(CommitReport.class));
   }
 
-  /** Runs the committer on each non-empty batch. */
-  static final class CommitBatches
-      extends DoFn<KV<Integer, Iterable<ChangeMessage>>, CommitReport> {
+  /** Writes each writer's non-empty batch and keys its committable for the one committer. */
+  static final class WriteFiles
+      extends DoFn<KV<Integer, Iterable<ChangeMessage>>, KV<Integer, Committable>> {
     private final DeltaTargets targets;
-    private final String appId;
+    private final ChangeWriters writers;
     private final long horizonMillis;
     private final long targetFileBytes;
+    private final long waitMillis;
     private final Map<String, Long> exportTimes;
+
+    private transient Map<Integer, ChangeFileWriter> byWriter;
+
+    WriteFiles(
+        DeltaTargets targets,
+        ChangeWriters writers,
+        long horizonMillis,
+        long targetFileBytes,
+        long waitMillis,
+        Map<String, Long> exportTimes) {
+      this.targets = targets;
+      this.writers = writers;
+      this.horizonMillis = horizonMillis;
+      this.targetFileBytes = targetFileBytes;
+      this.waitMillis = waitMillis;
+      this.exportTimes = exportTimes;
+    }
+
+    @Setup
+    public void setup() {
+      byWriter = new HashMap<>();
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<Integer, Iterable<ChangeMessage>> batch,
+        OutputReceiver<KV<Integer, Committable>> out) {
+      List<ChangeMessage> all = new ArrayList<>();
+      batch.getValue().forEach(all::add);
+      if (all.isEmpty()) {
+        return;
+      }
+      int writer = batch.getKey();
+      ChangeFileWriter w =
+          byWriter.computeIfAbsent(
+              writer,
+              k ->
+                  new ChangeFileWriter(
+                      targets,
+                      writers,
+                      k,
+                      horizonMillis,
+                      targetFileBytes,
+                      waitMillis,
+                      exportTimes));
+      Committable c = w.write(all);
+      if (c != null) {
+        out.output(KV.of(0, c));
+      }
+    }
+  }
+
+  /** Runs the one committer on each pane of committables. */
+  static final class CommitFiles extends DoFn<KV<Integer, Iterable<Committable>>, CommitReport> {
+    private final DeltaTargets targets;
+    private final ChangeWriters writers;
 
     private final Counter messages = Metrics.counter(METRICS_NAMESPACE, "messages");
     private final Counter duplicates = Metrics.counter(METRICS_NAMESPACE, "duplicates");
@@ -184,31 +298,23 @@ public abstract class WriteChangesToDelta
         Metrics.distribution(METRICS_NAMESPACE, "read_to_commit_ms");
     private final Gauge lastLag = Metrics.gauge(METRICS_NAMESPACE, "last_commit_lag_ms");
 
-    private transient ChangeCommitter committer;
+    private transient TableCommitter committer;
 
-    CommitBatches(
-        DeltaTargets targets,
-        String appId,
-        long horizonMillis,
-        long targetFileBytes,
-        Map<String, Long> exportTimes) {
+    CommitFiles(DeltaTargets targets, ChangeWriters writers) {
       this.targets = targets;
-      this.exportTimes = exportTimes;
-      this.appId = appId;
-      this.horizonMillis = horizonMillis;
-      this.targetFileBytes = targetFileBytes;
+      this.writers = writers;
     }
 
     @Setup
     public void setup() {
-      committer = new ChangeCommitter(targets, appId, horizonMillis, targetFileBytes, exportTimes);
+      committer = new TableCommitter(targets, writers);
     }
 
     @ProcessElement
     public void process(
-        @Element KV<Integer, Iterable<ChangeMessage>> batch, OutputReceiver<CommitReport> out) {
-      List<ChangeMessage> all = new ArrayList<>();
-      batch.getValue().forEach(all::add);
+        @Element KV<Integer, Iterable<Committable>> pane, OutputReceiver<CommitReport> out) {
+      List<Committable> all = new ArrayList<>();
+      pane.getValue().forEach(all::add);
       if (all.isEmpty()) {
         return;
       }
@@ -222,11 +328,23 @@ public abstract class WriteChangesToDelta
       report
           .rowsByTable()
           .forEach((table, rows) -> Metrics.counter(METRICS_NAMESPACE, "rows." + table).inc(rows));
-      for (ChangeMessage m : all) {
-        lag.update(Math.max(0, report.committedAtMillis() - m.arrivalMillis()));
-        readLag.update(Math.max(0, report.committedAtMillis() - m.readMillis()));
+      long at = report.committedAtMillis();
+      for (Committable c : all) {
+        if (c.messages() == 0) {
+          continue;
+        }
+        lag.update(
+            Math.max(0, c.messages() * at - c.arrivalSum()),
+            c.messages(),
+            Math.max(0, at - c.maxArrivalMillis()),
+            Math.max(0, at - c.minArrivalMillis()));
+        readLag.update(
+            Math.max(0, c.messages() * at - c.readSum()),
+            c.messages(),
+            Math.max(0, at - c.maxReadMillis()),
+            Math.max(0, at - c.minReadMillis()));
       }
-      lastLag.set(Math.max(0, report.committedAtMillis() - report.minArrivalMillis()));
+      lastLag.set(Math.max(0, at - report.minArrivalMillis()));
       out.output(report);
     }
   }

@@ -27,9 +27,10 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * The streaming path's throughput, apart from the DirectRunner's idle cost and from how fast a
  * local DynamoDB can be written: fills a kinesalite stream with {@code --records} INSERT changes of
  * synthetic orders in the Kinesis Data Streams for DynamoDB format, then runs the streaming job in
- * a fresh JVM as a bounded catch-up read ({@code --maxRecords}) and reports the job process's
- * records per CPU-second and peak RSS. Run two sizes to separate the fixed start-up cost from the
- * marginal cost per record.
+ * a fresh JVM as a catch-up that stops once every change is committed ({@code --stopAfterMessages};
+ * the read stays unbounded, as a real catch-up's does) and reports the job process's records per
+ * CPU-second and peak RSS. Run two sizes to separate the fixed start-up cost from the marginal cost
+ * per record.
  */
 @CommandLine.Command(name = "benchmark-catch-up", mixinStandardHelpOptions = true)
 public final class BenchmarkCatchUp implements Callable<Integer> {
@@ -45,6 +46,12 @@ public final class BenchmarkCatchUp implements Callable<Integer> {
 
   @Option(names = "--jvm-opt", description = "Job JVM options (default -Xmx1g -XX:+UseParallelGC).")
   List<String> jvmOpts = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC"));
+
+  @Option(
+      names = "--job-main",
+      description =
+          "The job's main class (default the DirectRunner's io.ddb2delta.pipelines.Ddb2Delta).")
+  String jobMain = JobCommand.DEFAULT_MAIN;
 
   @Option(names = "--job-arg", description = "An extra job option; repeatable.")
   List<String> jobArgs = new ArrayList<>();
@@ -67,13 +74,16 @@ public final class BenchmarkCatchUp implements Callable<Integer> {
         command.add("--kinesisStream=" + stream);
         command.add("--kinesisEndpoint=" + kinesis.endpoint());
         command.add("--tableName=orders");
-        command.add("--maxRecords=" + n);
+        command.add("--stopAfterMessages=" + n);
         command.add("--deltaRoot=" + lake.toAbsolutePath());
         command.add("--progressIntervalSeconds=0");
         command.add("--summaryFile=" + summary.toAbsolutePath());
         command.addAll(jobArgs);
         int exit =
-            new ProcessBuilder(JobCommand.of(jvmOpts, command)).inheritIO().start().waitFor();
+            new ProcessBuilder(JobCommand.of(jobMain, jvmOpts, command))
+                .inheritIO()
+                .start()
+                .waitFor();
         if (exit != 0) {
           System.err.println("the job failed with exit code " + exit);
           return exit;

@@ -24,4 +24,23 @@ final class KinesisFixtures {
       throw new UncheckedIOException(e);
     }
   }
+
+  /**
+   * A Kinesis Data Streams for DynamoDB INSERT of a pending order, written out by hand, with the
+   * given event id and order key.
+   */
+  static byte[] orderInsert(String eventId, String key) {
+    String payload =
+        "{\"awsRegion\":\"us-east-1\",\"eventID\":\""
+            + eventId
+            + "\",\"eventName\":\"INSERT\",\"userIdentity\":null,"
+            + "\"recordFormat\":\"application/json\",\"tableName\":\"orders\",\"dynamodb\":"
+            + "{\"ApproximateCreationDateTime\":1700000000123,\"Keys\":{\"order_id\":{\"S\":\""
+            + key
+            + "\"}},\"NewImage\":{\"order_id\":{\"S\":\""
+            + key
+            + "\"},\"amount\":{\"N\":\"19.99\"},\"status\":{\"S\":\"pending\"}},\"SizeBytes\":52},"
+            + "\"eventSource\":\"aws:dynamodb\"}";
+    return payload.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
 }

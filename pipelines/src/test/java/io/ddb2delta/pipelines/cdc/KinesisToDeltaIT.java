@@ -173,7 +173,10 @@ class KinesisToDeltaIT {
     try (JobProcess first = JobProcess.start(jobArgs, log)) {
       int i = 0;
       // Feed slowly until the job has committed a few batches, then kill it mid-stream.
-      while (i < payloads.size() && !(bronze.exists() && bronze.txnVersion(appId) >= 2)) {
+      while (i < payloads.size()
+          && !(bronze.exists()
+              && new ChangeWriters(appId, WriteChangesToDelta.DEFAULT_WRITERS).batchesIn(bronze)
+                  >= 3)) {
         ChangeFeeds.put(kinesis.kinesis(), stream, payloads.get(i++));
         Thread.sleep(40);
         assertThat(first.isAlive()).as("job alive: %s", first.output()).isTrue();

@@ -98,7 +98,9 @@ class StreamsToDeltaIT {
     long committedAtKill;
     try (JobProcess first = JobProcess.start(args(lake), log)) {
       long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-      while (!(bronze.exists() && bronze.txnVersion(appId) >= 2)) {
+      while (!(bronze.exists()
+          && new ChangeWriters(appId, WriteChangesToDelta.DEFAULT_WRITERS).batchesIn(bronze)
+              >= 3)) {
         assertThat(first.isAlive()).as("job alive: %s", first.output()).isTrue();
         assertThat(System.nanoTime())
             .as("first commits, see %s", first.output())

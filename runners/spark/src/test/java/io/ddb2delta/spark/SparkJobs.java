@@ -3,6 +3,8 @@ package io.ddb2delta.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ddb2delta.delta.DeltaTable;
+import io.ddb2delta.pipelines.cdc.ChangeWriters;
+import io.ddb2delta.pipelines.cdc.WriteChangesToDelta;
 import io.ddb2delta.testing.JobProcess;
 import io.ddb2delta.testing.QueryResult;
 import io.ddb2delta.testing.SparkVerifier;
@@ -25,17 +27,23 @@ final class SparkJobs {
     return JobProcess.start(SparkJob.class.getName(), List.of(), args, log);
   }
 
-  /** Waits until the job has committed batch {@code batch} of {@code appId} to bronze. */
-  static void awaitBatch(JobProcess job, DeltaTable bronze, String appId, long batch, Duration max)
+  /** Waits until bronze holds {@code batches} batches of {@code appId}, over all its writers. */
+  static void awaitBatches(
+      JobProcess job, DeltaTable bronze, String appId, long batches, Duration max)
       throws InterruptedException {
     long deadline = System.nanoTime() + max.toNanos();
-    while (!(bronze.exists() && bronze.txnVersion(appId) >= batch)) {
+    while (!(bronze.exists() && batchesIn(bronze, appId) >= batches)) {
       assertThat(job.isAlive()).as("job alive: %s", job.output()).isTrue();
       assertThat(System.nanoTime())
-          .as("batch %d committed in time; see %s", batch, job.output())
+          .as("%d batches committed in time; see %s", batches, job.output())
           .isLessThan(deadline);
       Thread.sleep(200);
     }
+  }
+
+  /** The batches of {@code appId} in the table, over the default number of writers. */
+  static long batchesIn(DeltaTable table, String appId) {
+    return new ChangeWriters(appId, WriteChangesToDelta.DEFAULT_WRITERS).batchesIn(table);
   }
 
   /**

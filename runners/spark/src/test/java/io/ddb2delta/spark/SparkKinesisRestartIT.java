@@ -85,9 +85,8 @@ class SparkKinesisRestartIT {
       while (fed < 50) {
         ChangeFeeds.put(kinesis.kinesis(), stream, payloads.get(fed++));
       }
-      // Batches are numbered from 0.
-      SparkJobs.awaitBatch(first, bronze, appId, 0, Duration.ofMinutes(3));
-      while (fed < payloads.size() && bronze.txnVersion(appId) < 2) {
+      SparkJobs.awaitBatches(first, bronze, appId, 1, Duration.ofMinutes(3));
+      while (fed < payloads.size() && SparkJobs.batchesIn(bronze, appId) < 3) {
         ChangeFeeds.put(kinesis.kinesis(), stream, payloads.get(fed++));
         Thread.sleep(40);
         assertThat(first.isAlive()).as("job alive: %s", first.output()).isTrue();

@@ -61,7 +61,7 @@ class SparkStreamsRestartIT {
     List<String> args = args(lake, root.resolve("checkpoint"));
     long committedAtKill;
     try (JobProcess first = SparkJobs.start(args, log)) {
-      SparkJobs.awaitBatch(first, bronze, APP_ID, 2, Duration.ofMinutes(3));
+      SparkJobs.awaitBatches(first, bronze, APP_ID, 3, Duration.ofMinutes(3));
       first.kill();
       committedAtKill = bronze.numRecords();
     }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ChangeCommitterTest {
+class WriteAndCommitTest {
   private static final String STREAM = "ddb2delta-orders";
   private static final String APP = "ddb2delta-kinesis-" + STREAM;
   private static final long HORIZON = 60_000;
@@ -32,7 +32,7 @@ class ChangeCommitterTest {
 
   @Test
   void everyMessageLandsOnceInBronzeAndSilver() {
-    ChangeCommitter committer = committer();
+    WriteAndCommit committer = committer();
     CommitReport report = committer.commit(orders("shardId-0", 1, 50));
 
     assertThat(report.batch()).isZero();
@@ -40,7 +40,8 @@ class ChangeCommitterTest {
     assertThat(rows("orders_silver")).isEqualTo(50);
     assertThat(rows(QuarantineTable.NAME)).isZero();
     assertThat(committer.committedPositions().ofStream(STREAM)).containsEntry("shardId-0", "50");
-    assertThat(DeltaTable.forPath(targets.pathOf(BronzeTable.NAME)).txnVersion(APP)).isZero();
+    assertThat(DeltaTable.forPath(targets.pathOf(BronzeTable.NAME)).txnVersion(APP + "#0"))
+        .isZero();
   }
 
   @Test
@@ -60,7 +61,7 @@ class ChangeCommitterTest {
 
   @Test
   void kinesisDuplicatesWithNewSequenceNumbersAreWrittenOnce() {
-    ChangeCommitter committer = committer();
+    WriteAndCommit committer = committer();
     List<ChangeMessage> first = new ArrayList<>(orders("shardId-0", 1, 10));
     // The same events re-sent by the producer: same eventID, later sequence numbers.
     first.add(order("shardId-0", 100, "event-3", "ord-3"));
@@ -72,7 +73,7 @@ class ChangeCommitterTest {
 
   @Test
   void aRecordArrivingAfterANewerOneOfItsShardIsStillWritten() {
-    ChangeCommitter committer = committer();
+    WriteAndCommit committer = committer();
     committer.commit(List.of(order("shardId-0", 5, "event-5", "ord-5")));
     // Sequence 3 was never committed: it is behind the committed position but must not be lost.
     committer.commit(List.of(order("shardId-0", 3, "event-3", "ord-3")));
@@ -85,7 +86,7 @@ class ChangeCommitterTest {
   void aCatchUpOfOldRecordsOutOfOrderLosesNone() {
     // A TRIM_HORIZON catch-up: every record's source time is far older than the horizon.
     long longAgo = System.currentTimeMillis() - 10 * HORIZON;
-    ChangeCommitter committer = committer();
+    WriteAndCommit committer = committer();
     committer.commit(List.of(aged(order("shardId-0", 5, "event-5", "ord-5"), longAgo)));
     // Sequence 3 reaches the committer after 5 was committed; it was never committed itself.
     committer.commit(List.of(aged(order("shardId-0", 3, "event-3", "ord-3"), longAgo)));
@@ -101,7 +102,7 @@ class ChangeCommitterTest {
   @Test
   void recordsBehindTheCommittedPositionAndOlderThanTheHorizonAreReplays()
       throws InterruptedException {
-    ChangeCommitter committer = new ChangeCommitter(targets, APP, 1_000, 1 << 20);
+    WriteAndCommit committer = new WriteAndCommit(targets, APP, 1_000, 1 << 20);
     committer.commit(orders("shardId-0", 1, 5));
     long longAgo = System.currentTimeMillis() - 10_000;
     List<ChangeMessage> old = new ArrayList<>();
@@ -119,7 +120,7 @@ class ChangeCommitterTest {
     }
     // Past the horizon the handled ids are forgotten; the committed positions still hold.
     Thread.sleep(1_200);
-    ChangeCommitter restarted = new ChangeCommitter(targets, APP, 1_000, 1 << 20);
+    WriteAndCommit restarted = new WriteAndCommit(targets, APP, 1_000, 1 << 20);
     CommitReport report = restarted.commit(old);
 
     assertThat(report.replays()).isEqualTo(5);
@@ -129,13 +130,13 @@ class ChangeCommitterTest {
 
   @Test
   void aReplayAfterTheHorizonIsRecognisedWhateverItsSourceTime() throws InterruptedException {
-    ChangeCommitter committer = new ChangeCommitter(targets, APP, 1_000, 1 << 20);
+    WriteAndCommit committer = new WriteAndCommit(targets, APP, 1_000, 1 << 20);
     committer.commit(orders("shardId-0", 1, 5));
     Thread.sleep(1_200);
     // The handled ids are forgotten; records with fresh source times are still replays when they
     // sit at or before the position committed before the horizon.
     CommitReport report =
-        new ChangeCommitter(targets, APP, 1_000, 1 << 20).commit(orders("shardId-0", 1, 5));
+        new WriteAndCommit(targets, APP, 1_000, 1 << 20).commit(orders("shardId-0", 1, 5));
 
     assertThat(report.replays()).isEqualTo(5);
     assertThat(rows(BronzeTable.NAME)).isEqualTo(5);
@@ -155,7 +156,7 @@ class ChangeCommitterTest {
 
   @Test
   void badPayloadsGoToQuarantineWithTheirShardAndSequenceNumber() {
-    ChangeCommitter committer = committer();
+    WriteAndCommit committer = committer();
     List<ChangeMessage> batch = new ArrayList<>();
     batch.add(message("shardId-0", 1, "{not json".getBytes(StandardCharsets.UTF_8)));
     batch.add(message("shardId-0", 2, KinesisFixtures.payload("bad/unknown-table.json")));
@@ -173,11 +174,12 @@ class ChangeCommitterTest {
 
   @Test
   void anEmptyBatchCommitsNothing() {
-    ChangeCommitter committer = committer();
+    WriteAndCommit committer = committer();
     CommitReport report = committer.commit(List.of());
 
     assertThat(report.messages()).isZero();
-    assertThat(DeltaTable.forPath(targets.pathOf(BronzeTable.NAME)).txnVersion(APP)).isEqualTo(-1);
+    assertThat(DeltaTable.forPath(targets.pathOf(BronzeTable.NAME)).txnVersion(APP + "#0"))
+        .isEqualTo(-1);
   }
 
   @Test
@@ -185,7 +187,7 @@ class ChangeCommitterTest {
     committer().commit(orders("shardId-0", 1, 3));
     committer().commit(orders("shardId-1", 10, 12));
 
-    ChangeCommitter restarted = committer();
+    WriteAndCommit restarted = committer();
     assertThat(restarted.committedPositions().ofStream(STREAM))
         .isEqualTo(Map.of("shardId-0", "3", "shardId-1", "12"));
     assertThat(restarted.committedArrivals().ofStream(STREAM))
@@ -196,13 +198,13 @@ class ChangeCommitterTest {
   void changesAtOrBeforeTheExportTimeOfTheirTableAreCountedAsTheOverlapAndStillWritten() {
     long eventMicros = 1_700_000_000_123_000L; // the fixtures' ApproximateCreationDateTime
     CommitReport at =
-        new ChangeCommitter(targets, APP, HORIZON, 1 << 20, Map.of("orders", eventMicros))
+        new WriteAndCommit(targets, APP, HORIZON, 1 << 20, Map.of("orders", eventMicros))
             .commit(orders("shardId-0", 1, 3));
     CommitReport after =
-        new ChangeCommitter(targets, APP, HORIZON, 1 << 20, Map.of("orders", eventMicros - 1))
+        new WriteAndCommit(targets, APP, HORIZON, 1 << 20, Map.of("orders", eventMicros - 1))
             .commit(orders("shardId-0", 4, 5));
     CommitReport otherTable =
-        new ChangeCommitter(targets, APP, HORIZON, 1 << 20, Map.of("users", eventMicros + 1))
+        new WriteAndCommit(targets, APP, HORIZON, 1 << 20, Map.of("users", eventMicros + 1))
             .commit(orders("shardId-0", 6, 6));
 
     assertThat(at.beforeExport()).isEqualTo(3);
@@ -211,8 +213,8 @@ class ChangeCommitterTest {
     assertThat(rows(BronzeTable.NAME)).isEqualTo(6);
   }
 
-  private ChangeCommitter committer() {
-    return new ChangeCommitter(targets, APP, HORIZON, 1 << 20);
+  private WriteAndCommit committer() {
+    return new WriteAndCommit(targets, APP, HORIZON, 1 << 20);
   }
 
   private long rows(String table) {
@@ -229,18 +231,7 @@ class ChangeCommitterTest {
   }
 
   private static ChangeMessage order(String shard, long sequence, String eventId, String key) {
-    String payload =
-        "{\"awsRegion\":\"us-east-1\",\"eventID\":\""
-            + eventId
-            + "\",\"eventName\":\"INSERT\",\"userIdentity\":null,"
-            + "\"recordFormat\":\"application/json\",\"tableName\":\"orders\",\"dynamodb\":"
-            + "{\"ApproximateCreationDateTime\":1700000000123,\"Keys\":{\"order_id\":{\"S\":\""
-            + key
-            + "\"}},\"NewImage\":{\"order_id\":{\"S\":\""
-            + key
-            + "\"},\"amount\":{\"N\":\"19.99\"},\"status\":{\"S\":\"pending\"}},\"SizeBytes\":52},"
-            + "\"eventSource\":\"aws:dynamodb\"}";
-    return message(shard, sequence, payload.getBytes(StandardCharsets.UTF_8));
+    return message(shard, sequence, KinesisFixtures.orderInsert(eventId, key));
   }
 
   private static ChangeMessage message(String shard, long sequence, byte[] payload) {
