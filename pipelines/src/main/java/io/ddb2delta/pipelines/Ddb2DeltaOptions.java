@@ -134,7 +134,10 @@ public interface Ddb2DeltaOptions extends S3Options {
 
   void setWriters(int value);
 
-  @Description("Seconds between streaming commits to bronze, silver and quarantine.")
+  @Description(
+      "Seconds between streaming commits to bronze, silver and quarantine; 0 commits every pane"
+          + " the runner delivers, which on the Spark runner (its default there) is once per"
+          + " micro-batch, --batchIntervalMillis.")
   @Default.Integer(2)
   int getCommitIntervalSeconds();
 

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -15,31 +16,31 @@ import org.apache.beam.sdk.metrics.Gauge;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.AfterFirst;
 import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Repeatedly;
+import org.apache.beam.sdk.transforms.windowing.Trigger;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 
 /**
  * Writes a stream of change messages to bronze, silver and quarantine, exactly once, with the
  * decoding, typing and Parquet writing spread over {@link ChangeWriters} and one committer.
  *
- * <p>Each message goes to the writer of its shard. Messages are batched per writer by a
- * processing-time trigger in the global window (no user timers, which the Spark runner rejects in
- * streaming), or sooner when a batch reaches {@code maxBatchRecords}; each writer's batch is
- * written by {@link ChangeFileWriter} on whichever worker holds it, and only the resulting {@link
- * Committable}s (file descriptions and counts) travel to the single {@link TableCommitter}, which
- * commits every pane of them at once, one commit per table. Empty panes never reach either. The
- * output is one {@link CommitReport} per committed pane.
+ * <p>Each message goes to the writer of its shard, in chunks of a bundle's messages. Messages are
+ * batched per writer by a processing-time trigger in the global window (no user timers, which the
+ * Spark runner rejects in streaming), or sooner when a batch reaches {@code maxBatchRecords}; each
+ * writer's batch is written by {@link ChangeFileWriter} on whichever worker holds it, and only the
+ * resulting {@link Committable}s (file descriptions and counts) travel to the single {@link
+ * TableCommitter}, which commits every pane of them at once, one commit per table. Empty panes
+ * never reach either. The output is one {@link CommitReport} per committed pane.
  *
  * <p>Building the transform settles the writers' state of earlier runs ({@link
  * ChangeFileWriter#settle}); it runs on the driver, before any worker writes.
@@ -116,6 +117,10 @@ public abstract class WriteChangesToDelta
     return toBuilder().setWriters(writers).build();
   }
 
+  /**
+   * How long a writer's batch stays open; zero closes it at every pane the runner delivers, which
+   * suits a runner that cuts its streaming batches by time itself (Spark).
+   */
   public WriteChangesToDelta withCommitInterval(Duration interval) {
     return toBuilder().setCommitInterval(interval).build();
   }
@@ -147,9 +152,9 @@ public abstract class WriteChangesToDelta
 
   @Override
   public PCollection<CommitReport> expand(PCollection<ChangeMessage> messages) {
-    if (commitInterval().getMillis() <= 0) {
+    if (commitInterval().getMillis() < 0) {
       throw new IllegalArgumentException(
-          "the commit interval must be positive: " + commitInterval());
+          "the commit interval must not be negative: " + commitInterval());
     }
     if (dedupHorizon().getMillis() < commitInterval().getMillis()) {
       throw new IllegalArgumentException(
@@ -181,21 +186,12 @@ public abstract class WriteChangesToDelta
       ChangeFileWriter.settle(targets(), txnAppId, dedupHorizon().getMillis());
     }
     return messages
-        .apply(
-            "Key by writer",
-            MapElements.into(
-                    TypeDescriptors.kvs(TypeDescriptors.integers(), messages.getTypeDescriptor()))
-                .via((ChangeMessage m) -> KV.of(writers.writerOf(m), m)))
-        .setCoder(KvCoder.of(VarIntCoder.of(), ChangeMessageCoder.of()))
+        .apply("Key by writer", ParDo.of(new ChunkByWriter(writers, MAX_CHUNK)))
+        .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(ChangeMessageCoder.of())))
         .apply(
             "Batch",
-            Window.<KV<Integer, ChangeMessage>>into(new GlobalWindows())
-                .triggering(
-                    Repeatedly.forever(
-                        AfterFirst.of(
-                            AfterProcessingTime.pastFirstElementInPane()
-                                .plusDelayOf(commitInterval()),
-                            AfterPane.elementCountAtLeast(maxBatchRecords()))))
+            Window.<KV<Integer, List<ChangeMessage>>>into(new GlobalWindows())
+                .triggering(batchTrigger())
                 .discardingFiredPanes()
                 .withAllowedLateness(Duration.ZERO))
         .apply("Group into batches", GroupByKey.create())
@@ -221,9 +217,72 @@ public abstract class WriteChangesToDelta
         .setCoder(SerializableCoder.of(CommitReport.class));
   }
 
+  /**
+   * Closes a writer's batch {@code commitInterval} after its first message, or once it holds {@code
+   * maxBatchRecords}; with a zero interval, at every pane the runner delivers: the Spark runner's
+   * streaming batches are already cut by time (its batch interval), and holding messages across
+   * them would put every one in Spark's checkpointed state.
+   */
+  private Trigger batchTrigger() {
+    if (commitInterval().getMillis() == 0) {
+      return Repeatedly.forever(AfterPane.elementCountAtLeast(1));
+    }
+    return Repeatedly.forever(
+        AfterFirst.of(
+            AfterProcessingTime.pastFirstElementInPane().plusDelayOf(commitInterval()),
+            AfterPane.elementCountAtLeast(Math.max(1, maxBatchRecords() / MAX_CHUNK))));
+  }
+
+  /** The most messages in one chunk: a batch closes early at maxBatchRecords / MAX_CHUNK chunks. */
+  static final int MAX_CHUNK = 1_000;
+
+  /**
+   * Gathers a bundle's messages into one list per writer, so that grouping adds a few lists rather
+   * than every message: the Spark runner's streaming group-by-key re-reads a key's whole bag for
+   * each element it adds, which made a batch's grouping cost grow with its square.
+   */
+  static final class ChunkByWriter extends DoFn<ChangeMessage, KV<Integer, List<ChangeMessage>>> {
+    private final ChangeWriters writers;
+    private final int maxChunk;
+    private transient Map<Integer, List<ChangeMessage>> chunks;
+
+    ChunkByWriter(ChangeWriters writers, int maxChunk) {
+      this.writers = writers;
+      this.maxChunk = maxChunk;
+    }
+
+    @StartBundle
+    public void startBundle() {
+      chunks = new HashMap<>();
+    }
+
+    @ProcessElement
+    public void process(
+        @Element ChangeMessage m, OutputReceiver<KV<Integer, List<ChangeMessage>>> out) {
+      int writer = writers.writerOf(m);
+      List<ChangeMessage> chunk = chunks.computeIfAbsent(writer, w -> new ArrayList<>());
+      chunk.add(m);
+      if (chunk.size() >= maxChunk) {
+        out.output(KV.of(writer, chunk));
+        chunks.remove(writer);
+      }
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) {
+      for (Map.Entry<Integer, List<ChangeMessage>> c : chunks.entrySet()) {
+        context.output(
+            KV.of(c.getKey(), c.getValue()),
+            GlobalWindow.INSTANCE.maxTimestamp(),
+            GlobalWindow.INSTANCE);
+      }
+      chunks = null;
+    }
+  }
+
   /** Writes each writer's non-empty batch and keys its committable for the one committer. */
   static final class WriteFiles
-      extends DoFn<KV<Integer, Iterable<ChangeMessage>>, KV<Integer, Committable>> {
+      extends DoFn<KV<Integer, Iterable<List<ChangeMessage>>>, KV<Integer, Committable>> {
     private final DeltaTargets targets;
     private final ChangeWriters writers;
     private final long horizonMillis;
@@ -255,10 +314,10 @@ public abstract class WriteChangesToDelta
 
     @ProcessElement
     public void process(
-        @Element KV<Integer, Iterable<ChangeMessage>> batch,
+        @Element KV<Integer, Iterable<List<ChangeMessage>>> batch,
         OutputReceiver<KV<Integer, Committable>> out) {
       List<ChangeMessage> all = new ArrayList<>();
-      batch.getValue().forEach(all::add);
+      batch.getValue().forEach(all::addAll);
       if (all.isEmpty()) {
         return;
       }

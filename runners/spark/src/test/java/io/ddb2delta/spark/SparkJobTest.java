@@ -26,6 +26,8 @@ class SparkJobTest {
         .isEqualTo((long) SparkJob.DEFAULT_BATCH_INTERVAL_MILLIS);
     assertThat(spark.getCheckpointDurationMillis())
         .isEqualTo((long) SparkJob.DEFAULT_BATCH_INTERVAL_MILLIS);
+    assertThat(spark.getMaxRecordsPerBatch()).isEqualTo(50_000L);
+    assertThat(spark.as(Ddb2DeltaOptions.class).getCommitIntervalSeconds()).isZero();
     assertThat(spark.getUsesProvidedSparkContext()).isFalse();
   }
 
