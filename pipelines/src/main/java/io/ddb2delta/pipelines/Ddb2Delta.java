@@ -5,6 +5,7 @@ import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.delta.DeltaTableSchema;
 import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.mapping.TableMappings;
+import io.ddb2delta.pipelines.cdc.DecodeChanges;
 import io.ddb2delta.pipelines.cdc.WriteChangesToDelta;
 import io.ddb2delta.pipelines.export.ExportManifest;
 import io.ddb2delta.pipelines.export.LoadExport;
@@ -158,6 +159,7 @@ public final class Ddb2Delta {
       description.add(read.description());
       pipeline
           .apply("Read changes", read.read())
+          .apply("Decode changes", DecodeChanges.forTables(targets.keysByTable()))
           .apply(
               "Commit to Delta",
               WriteChangesToDelta.into(targets, read.appId())

@@ -53,6 +53,32 @@ public final class ChangeRows {
     }
   }
 
+  /**
+   * What decoding one record gave: the change, or a stable error class and a reason. Exactly one of
+   * {@code change} and {@code errorClass} is set.
+   */
+  public record Decoded(
+      @Nullable DecodedChange change, @Nullable String errorClass, @Nullable String reason) {
+    public boolean ok() {
+      return change != null;
+    }
+  }
+
+  /** Runs the decoder; bad input gives its error, and nothing is thrown for it. */
+  public static Decoded decode(Decoder decoder) {
+    try {
+      return new Decoded(decoder.decode(), null, null);
+    } catch (DecodeException e) {
+      return new Decoded(null, e.errorClass(), e.getMessage());
+    } catch (RuntimeException e) {
+      // A decoder bug or an input no check foresaw: still kept, with what was thrown.
+      return new Decoded(
+          null,
+          DecodeException.INVALID_SHAPE,
+          e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
   /** Takes one row for a table. */
   @FunctionalInterface
   public interface RowSink {
@@ -92,22 +118,22 @@ public final class ChangeRows {
       Supplier<SourcePosition> position,
       Supplier<String> raw,
       long processingMicros) {
-    DecodedChange decoded;
-    try {
-      decoded = decoder.decode();
-    } catch (DecodeException e) {
+    Decoded result = decode(decoder);
+    if (!result.ok()) {
       return undecodable(
-          table, position.get(), raw.get(), e.errorClass(), e.getMessage(), processingMicros);
-    } catch (RuntimeException e) {
-      // A decoder bug or an input no check foresaw: still kept, with what was thrown.
-      return undecodable(
-          table,
-          position.get(),
-          raw.get(),
-          DecodeException.INVALID_SHAPE,
-          e.getClass().getSimpleName() + ": " + e.getMessage(),
-          processingMicros);
+          table, position.get(), raw.get(), result.errorClass(), result.reason(), processingMicros);
     }
+    return of(result.change(), position, raw, processingMicros);
+  }
+
+  /**
+   * The rows of a record that decoded: bronze, and silver or, when it cannot be typed, quarantine.
+   */
+  public Rows of(
+      DecodedChange decoded,
+      Supplier<SourcePosition> position,
+      Supplier<String> raw,
+      long processingMicros) {
     String decodedTable = decoded.record().tableName();
     Object[] bronze = BronzeTable.row(decoded.record(), decoded.raw(), processingMicros);
     SilverMapper mapper = mappers.get(decodedTable);

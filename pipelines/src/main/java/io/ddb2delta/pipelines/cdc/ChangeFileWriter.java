@@ -25,7 +25,7 @@ import java.util.function.Supplier;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * One writer's half of the streaming write: decodes, types and deduplicates a batch of its shards'
+ * One writer's half of the streaming write: types and deduplicates a batch of its shards' decoded
  * change messages, writes the Parquet files of bronze, silver and quarantine, and returns their
  * {@link Committable}. It commits nothing; {@link TableCommitter} does.
  *
@@ -44,6 +44,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       memory is exactly what the tables hold; a retried batch (the same input) keeps its number,
  *       so the committer never commits it twice.
  * </ul>
+ *
+ * <p>Dead letters ({@link DecodeChanges#DEAD_LETTERS}) go to quarantine in the same batch as the
+ * decoded changes, so their positions commit with it.
  *
  * <p>State lives in the tables and the handled-ids folder, so any instance may write any batch of
  * the writer; it reloads whenever the tables hold a batch it did not write. Not thread-safe.
@@ -117,15 +120,35 @@ public final class ChangeFileWriter {
     new HandledIds(stateDir(targets, txnAppId), horizonMillis).settle(committed);
   }
 
-  /** Decodes, deduplicates and writes one batch; an empty collection writes nothing. */
-  public @Nullable Committable write(Collection<ChangeMessage> messages) {
+  /** Decodes each message as {@link DecodeChanges} does, then writes them as one batch. */
+  public @Nullable Committable writeMessages(Collection<ChangeMessage> messages) {
+    List<DecodedMessage> decoded = new ArrayList<>(messages.size());
+    for (ChangeMessage m : messages) {
+      if (m.readError() != null) {
+        decoded.add(new DecodedMessage(m, null));
+        continue;
+      }
+      ChangeRows.Decoded d = ChangeRows.decode(() -> decoder.decode(m.payload(), m.position()));
+      decoded.add(
+          d.ok()
+              ? new DecodedMessage(m, d.change())
+              : DecodedMessage.deadLetter(m, d.errorClass(), d.reason()));
+    }
+    return write(decoded);
+  }
+
+  /**
+   * Types, deduplicates and writes one batch of decoded messages and dead letters; an empty
+   * collection writes nothing.
+   */
+  public @Nullable Committable write(Collection<DecodedMessage> messages) {
     if (messages.isEmpty()) {
       return null;
     }
     long input = inputFingerprint(messages);
     long batch = prepare(input);
     long now = System.currentTimeMillis();
-    List<ChangeMessage> ordered = new ArrayList<>(messages);
+    List<DecodedMessage> ordered = new ArrayList<>(messages);
     ordered.sort(ORDER);
     long processingMicros = now * 1000L;
 
@@ -148,7 +171,8 @@ public final class ChangeFileWriter {
     String prefix = "part-w" + writer + "-b" + batch + "-" + UUID.randomUUID();
     ShardPositions floor = handled.floor(positions);
     try {
-      for (ChangeMessage m : ordered) {
+      for (DecodedMessage d : ordered) {
+        ChangeMessage m = d.message();
         arrivalSum += m.arrivalMillis();
         minArrival = Math.min(minArrival, m.arrivalMillis());
         maxArrival = Math.max(maxArrival, m.arrivalMillis());
@@ -158,7 +182,7 @@ public final class ChangeFileWriter {
         next = next.with(m);
         nextArrivals =
             nextArrivals.with(m.stream(), m.shard(), Long.toString(Math.max(0, m.arrivalMillis())));
-        Outcome outcome = decode(m, processingMicros);
+        Outcome outcome = rows(d, processingMicros);
         if (!seenInBatch.add(outcome.identity)) {
           duplicates++;
           continue;
@@ -290,10 +314,11 @@ public final class ChangeFileWriter {
   }
 
   /** The same for the same messages in any order: tells a retried batch from a new one. */
-  static long inputFingerprint(Collection<ChangeMessage> messages) {
+  static long inputFingerprint(Collection<DecodedMessage> messages) {
     long sum = 0;
     long xor = 0;
-    for (ChangeMessage m : messages) {
+    for (DecodedMessage d : messages) {
+      ChangeMessage m = d.message();
       long h = mix(m.stream().hashCode() * 31L + m.shard().hashCode());
       h = mix(h ^ m.sequenceNumber().hashCode());
       sum += h;
@@ -312,11 +337,12 @@ public final class ChangeFileWriter {
   private record Outcome(
       String identity, @Nullable ChangeRecord change, Map<String, Object[]> rows) {}
 
-  private Outcome decode(ChangeMessage m, long processingMicros) {
+  private Outcome rows(DecodedMessage d, long processingMicros) {
+    ChangeMessage m = d.message();
     SourcePosition position = m.position();
     Supplier<String> raw = () -> new String(m.payload(), StandardCharsets.UTF_8);
     ChangeRows.Rows rows;
-    if (m.readError() != null) {
+    if (d.isDeadLetter()) {
       String[] parts = m.readError().split(": ", 2);
       rows =
           ChangeRows.undecodable(
@@ -327,13 +353,7 @@ public final class ChangeFileWriter {
               parts.length > 1 ? parts[1] : parts[0],
               processingMicros);
     } else {
-      rows =
-          changeRows.of(
-              () -> decoder.decode(m.payload(), position),
-              UNKNOWN_TABLE,
-              () -> position,
-              raw,
-              processingMicros);
+      rows = changeRows.of(d.change(), () -> position, raw, processingMicros);
     }
     String identity =
         rows.change() == null
@@ -354,8 +374,8 @@ public final class ChangeFileWriter {
   }
 
   /** Per shard, in sequence order, so files hold each key's changes in the order they happened. */
-  private static final Comparator<ChangeMessage> ORDER =
-      Comparator.comparing(ChangeMessage::stream)
-          .thenComparing(ChangeMessage::shard)
-          .thenComparing(ChangeMessage::sequenceNumber, ShardPositions::compare);
+  private static final Comparator<DecodedMessage> ORDER =
+      Comparator.comparing((DecodedMessage d) -> d.message().stream())
+          .thenComparing(d -> d.message().shard())
+          .thenComparing(d -> d.message().sequenceNumber(), ShardPositions::compare);
 }

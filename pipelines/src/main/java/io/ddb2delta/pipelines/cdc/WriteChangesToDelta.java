@@ -15,6 +15,7 @@ import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Gauge;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -28,11 +29,14 @@ import org.apache.beam.sdk.transforms.windowing.Trigger;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.joda.time.Duration;
 
 /**
- * Writes a stream of change messages to bronze, silver and quarantine, exactly once, with the
- * decoding, typing and Parquet writing spread over {@link ChangeWriters} and one committer.
+ * Writes decoded change messages and dead letters ({@link DecodeChanges}' two outputs) to bronze,
+ * silver and quarantine, exactly once, with the decoding, typing and Parquet writing spread over
+ * {@link ChangeWriters} and one committer.
  *
  * <p>Each message goes to the writer of its shard, in chunks of a bundle's messages. Messages are
  * batched per writer by a processing-time trigger in the global window (no user timers, which the
@@ -47,7 +51,7 @@ import org.joda.time.Duration;
  */
 @AutoValue
 public abstract class WriteChangesToDelta
-    extends PTransform<PCollection<ChangeMessage>, PCollection<CommitReport>> {
+    extends PTransform<PCollectionTuple, PCollection<CommitReport>> {
   public static final String METRICS_NAMESPACE = "cdc";
 
   abstract DeltaTargets targets();
@@ -151,7 +155,7 @@ public abstract class WriteChangesToDelta
   }
 
   @Override
-  public PCollection<CommitReport> expand(PCollection<ChangeMessage> messages) {
+  public PCollection<CommitReport> expand(PCollectionTuple decoded) {
     if (commitInterval().getMillis() < 0) {
       throw new IllegalArgumentException(
           "the commit interval must not be negative: " + commitInterval());
@@ -185,12 +189,16 @@ public abstract class WriteChangesToDelta
     for (String txnAppId : writers.txnAppIds()) {
       ChangeFileWriter.settle(targets(), txnAppId, dedupHorizon().getMillis());
     }
-    return messages
+    DecodedMessageCoder coder = DecodedMessageCoder.forTables(targets().keysByTable());
+    return PCollectionList.of(decoded.get(DecodeChanges.DECODED))
+        .and(decoded.get(DecodeChanges.DEAD_LETTERS))
+        .apply("Rejoin dead letters", Flatten.pCollections())
+        .setCoder(coder)
         .apply("Key by writer", ParDo.of(new ChunkByWriter(writers, MAX_CHUNK)))
-        .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(ChangeMessageCoder.of())))
+        .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(coder)))
         .apply(
             "Batch",
-            Window.<KV<Integer, List<ChangeMessage>>>into(new GlobalWindows())
+            Window.<KV<Integer, List<DecodedMessage>>>into(new GlobalWindows())
                 .triggering(batchTrigger())
                 .discardingFiredPanes()
                 .withAllowedLateness(Duration.ZERO))
@@ -241,10 +249,10 @@ public abstract class WriteChangesToDelta
    * than every message: the Spark runner's streaming group-by-key re-reads a key's whole bag for
    * each element it adds, which made a batch's grouping cost grow with its square.
    */
-  static final class ChunkByWriter extends DoFn<ChangeMessage, KV<Integer, List<ChangeMessage>>> {
+  static final class ChunkByWriter extends DoFn<DecodedMessage, KV<Integer, List<DecodedMessage>>> {
     private final ChangeWriters writers;
     private final int maxChunk;
-    private transient Map<Integer, List<ChangeMessage>> chunks;
+    private transient Map<Integer, List<DecodedMessage>> chunks;
 
     ChunkByWriter(ChangeWriters writers, int maxChunk) {
       this.writers = writers;
@@ -258,9 +266,9 @@ public abstract class WriteChangesToDelta
 
     @ProcessElement
     public void process(
-        @Element ChangeMessage m, OutputReceiver<KV<Integer, List<ChangeMessage>>> out) {
-      int writer = writers.writerOf(m);
-      List<ChangeMessage> chunk = chunks.computeIfAbsent(writer, w -> new ArrayList<>());
+        @Element DecodedMessage m, OutputReceiver<KV<Integer, List<DecodedMessage>>> out) {
+      int writer = writers.writerOf(m.message());
+      List<DecodedMessage> chunk = chunks.computeIfAbsent(writer, w -> new ArrayList<>());
       chunk.add(m);
       if (chunk.size() >= maxChunk) {
         out.output(KV.of(writer, chunk));
@@ -270,7 +278,7 @@ public abstract class WriteChangesToDelta
 
     @FinishBundle
     public void finishBundle(FinishBundleContext context) {
-      for (Map.Entry<Integer, List<ChangeMessage>> c : chunks.entrySet()) {
+      for (Map.Entry<Integer, List<DecodedMessage>> c : chunks.entrySet()) {
         context.output(
             KV.of(c.getKey(), c.getValue()),
             GlobalWindow.INSTANCE.maxTimestamp(),
@@ -282,7 +290,7 @@ public abstract class WriteChangesToDelta
 
   /** Writes each writer's non-empty batch and keys its committable for the one committer. */
   static final class WriteFiles
-      extends DoFn<KV<Integer, Iterable<List<ChangeMessage>>>, KV<Integer, Committable>> {
+      extends DoFn<KV<Integer, Iterable<List<DecodedMessage>>>, KV<Integer, Committable>> {
     private final DeltaTargets targets;
     private final ChangeWriters writers;
     private final long horizonMillis;
@@ -314,9 +322,9 @@ public abstract class WriteChangesToDelta
 
     @ProcessElement
     public void process(
-        @Element KV<Integer, Iterable<List<ChangeMessage>>> batch,
+        @Element KV<Integer, Iterable<List<DecodedMessage>>> batch,
         OutputReceiver<KV<Integer, Committable>> out) {
-      List<ChangeMessage> all = new ArrayList<>();
+      List<DecodedMessage> all = new ArrayList<>();
       batch.getValue().forEach(all::addAll);
       if (all.isEmpty()) {
         return;

@@ -79,11 +79,7 @@ public final class BenchmarkCatchUp implements Callable<Integer> {
         command.add("--progressIntervalSeconds=0");
         command.add("--summaryFile=" + summary.toAbsolutePath());
         command.addAll(jobArgs);
-        int exit =
-            new ProcessBuilder(JobCommand.of(jobMain, jvmOpts, command))
-                .inheritIO()
-                .start()
-                .waitFor();
+        int exit = JobCommand.runToEnd(JobCommand.of(jobMain, jvmOpts, command));
         if (exit != 0) {
           System.err.println("the job failed with exit code " + exit);
           return exit;

@@ -79,9 +79,7 @@ public final class BenchmarkExport implements Callable<Integer> {
       command.add("--progressIntervalSeconds=0");
       command.add("--summaryFile=" + summary.toAbsolutePath());
       command.addAll(jobArgs);
-      Process job =
-          new ProcessBuilder(JobCommand.of(jobMain, jvmOpts, command)).inheritIO().start();
-      int exit = job.waitFor();
+      int exit = JobCommand.runToEnd(JobCommand.of(jobMain, jvmOpts, command));
       if (exit != 0) {
         System.err.println("run " + run + " failed with exit code " + exit);
         return exit;

@@ -1,6 +1,7 @@
 package io.ddb2delta.pipelines.tools;
 
 import java.io.File;
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -58,6 +59,26 @@ public final class JobCommand {
     command.add(mainClass);
     command.addAll(jobArgs);
     return command;
+  }
+
+  /**
+   * Runs the command with this JVM's output and waits for it; the job dies with this JVM, so a
+   * harness stopped by Ctrl-C or SIGTERM leaves no job running behind it.
+   */
+  public static int runToEnd(List<String> command) throws IOException, InterruptedException {
+    Process job = new ProcessBuilder(command).inheritIO().start();
+    Thread reaper = new Thread(job::destroyForcibly, "ddb2delta-job-reaper");
+    Runtime.getRuntime().addShutdownHook(reaper);
+    try {
+      return job.waitFor();
+    } finally {
+      job.destroyForcibly();
+      try {
+        Runtime.getRuntime().removeShutdownHook(reaper);
+      } catch (IllegalStateException e) {
+        // already shutting down: the hook ends the job
+      }
+    }
   }
 
   /**

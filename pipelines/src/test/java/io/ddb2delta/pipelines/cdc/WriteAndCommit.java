@@ -28,7 +28,7 @@ final class WriteAndCommit {
   }
 
   CommitReport commit(Collection<ChangeMessage> messages) {
-    Committable c = writer.write(messages);
+    Committable c = writer.writeMessages(messages);
     return committer.commit(c == null ? List.of() : List.of(c));
   }
 

@@ -41,11 +41,11 @@ class WriterAndCommitterTest {
     ChangeWriters writers = new ChangeWriters(APP, 1);
     TableCommitter committer = new TableCommitter(targets, writers);
     List<ChangeMessage> batch = orders("shardId-0", 1, 20);
-    Committable first = writer(writers, 0, HORIZON).write(batch);
+    Committable first = writer(writers, 0, HORIZON).writeMessages(batch);
     // The bundle is retried on another instance, with the input in another order.
     List<ChangeMessage> shuffled = new ArrayList<>(batch);
     Collections.reverse(shuffled);
-    Committable retried = writer(writers, 0, HORIZON).write(shuffled);
+    Committable retried = writer(writers, 0, HORIZON).writeMessages(shuffled);
 
     assertThat(retried.batch()).isEqualTo(first.batch());
     committer.commit(List.of(first, retried));
@@ -58,8 +58,8 @@ class WriterAndCommitterTest {
   void theWritersOfOnePaneShareOneCommitPerTable() {
     ChangeWriters writers = new ChangeWriters(APP, 2);
     TableCommitter committer = new TableCommitter(targets, writers);
-    Committable a = writer(writers, 0, HORIZON).write(orders("shardId-0", 1, 10));
-    Committable b = writer(writers, 1, HORIZON).write(orders("shardId-1", 1, 7));
+    Committable a = writer(writers, 0, HORIZON).writeMessages(orders("shardId-0", 1, 10));
+    Committable b = writer(writers, 1, HORIZON).writeMessages(orders("shardId-1", 1, 7));
     DeltaTable bronze = DeltaTable.forPath(targets.pathOf(BronzeTable.NAME));
     long before = bronze.version();
 
@@ -77,12 +77,12 @@ class WriterAndCommitterTest {
   void aBatchWaitsForItsWritersPreviousBatchAndThenSkipsWhatThatBatchHeld() throws Exception {
     ChangeWriters writers = new ChangeWriters(APP, 1);
     TableCommitter committer = new TableCommitter(targets, writers);
-    Committable first = writer(writers, 0, HORIZON).write(orders("shardId-0", 1, 10));
+    Committable first = writer(writers, 0, HORIZON).writeMessages(orders("shardId-0", 1, 10));
     // Another instance gets the writer's next batch, which repeats five of the first's records,
     // while the first batch is still on its way to the committer.
     List<ChangeMessage> next = new ArrayList<>(orders("shardId-0", 6, 15));
     CompletableFuture<Committable> second =
-        CompletableFuture.supplyAsync(() -> writer(writers, 0, HORIZON).write(next));
+        CompletableFuture.supplyAsync(() -> writer(writers, 0, HORIZON).writeMessages(next));
     Thread.sleep(300);
     assertThat(second).isNotDone();
 
@@ -99,9 +99,9 @@ class WriterAndCommitterTest {
   void aWriterWhosePreviousBatchNeverCommitsFailsNamingIt() {
     ChangeWriters writers = new ChangeWriters(APP, 1);
     new TableCommitter(targets, writers);
-    writer(writers, 0, HORIZON).write(orders("shardId-0", 1, 10));
+    writer(writers, 0, HORIZON).writeMessages(orders("shardId-0", 1, 10));
 
-    assertThatThrownBy(() -> writer(writers, 0, 200).write(orders("shardId-0", 11, 12)))
+    assertThatThrownBy(() -> writer(writers, 0, 200).writeMessages(orders("shardId-0", 11, 12)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("batch 0 of writer " + APP + "#0")
         .hasMessageContaining("still not committed");
@@ -111,14 +111,14 @@ class WriterAndCommitterTest {
   void afterACrashTheLostBatchIsForgottenAndItsRecordsAreWrittenWhenReplayed() {
     ChangeWriters writers = new ChangeWriters(APP, 1);
     TableCommitter committer = new TableCommitter(targets, writers);
-    committer.commit(List.of(writer(writers, 0, HORIZON).write(orders("shardId-0", 1, 5))));
+    committer.commit(List.of(writer(writers, 0, HORIZON).writeMessages(orders("shardId-0", 1, 5))));
     // Batch 1 is written, then the job dies before the committer gets it.
-    writer(writers, 0, HORIZON).write(orders("shardId-0", 6, 10));
+    writer(writers, 0, HORIZON).writeMessages(orders("shardId-0", 6, 10));
 
     // The next run settles before its writers start; the source replays from the committed
     // position, in batches cut differently.
     ChangeFileWriter.settle(targets, writers.txnAppId(0), HORIZON);
-    Committable replayed = writer(writers, 0, HORIZON).write(orders("shardId-0", 6, 12));
+    Committable replayed = writer(writers, 0, HORIZON).writeMessages(orders("shardId-0", 6, 12));
     committer.commit(List.of(replayed));
 
     assertThat(replayed.batch()).isEqualTo(1);
