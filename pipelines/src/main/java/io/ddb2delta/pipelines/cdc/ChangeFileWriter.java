@@ -124,15 +124,7 @@ public final class ChangeFileWriter {
   public @Nullable Committable writeMessages(Collection<ChangeMessage> messages) {
     List<DecodedMessage> decoded = new ArrayList<>(messages.size());
     for (ChangeMessage m : messages) {
-      if (m.readError() != null) {
-        decoded.add(new DecodedMessage(m, null));
-        continue;
-      }
-      ChangeRows.Decoded d = ChangeRows.decode(() -> decoder.decode(m.payload(), m.position()));
-      decoded.add(
-          d.ok()
-              ? new DecodedMessage(m, d.change())
-              : DecodedMessage.deadLetter(m, d.errorClass(), d.reason()));
+      decoded.add(DecodedMessage.decode(m, decoder));
     }
     return write(decoded);
   }

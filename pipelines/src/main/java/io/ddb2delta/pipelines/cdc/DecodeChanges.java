@@ -1,6 +1,5 @@
 package io.ddb2delta.pipelines.cdc;
 
-import io.ddb2delta.tables.ChangeRows;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
@@ -63,17 +62,12 @@ public final class DecodeChanges extends PTransform<PCollection<ChangeMessage>, 
 
     @ProcessElement
     public void process(@Element ChangeMessage m, MultiOutputReceiver out) {
-      if (m.readError() != null) {
+      DecodedMessage d = DecodedMessage.decode(m, decoder);
+      if (d.isDeadLetter()) {
         deadLetters.inc();
-        out.get(DEAD_LETTERS).output(new DecodedMessage(m, null));
-        return;
-      }
-      ChangeRows.Decoded d = ChangeRows.decode(() -> decoder.decode(m.payload(), m.position()));
-      if (d.ok()) {
-        out.get(DECODED).output(new DecodedMessage(m, d.change()));
+        out.get(DEAD_LETTERS).output(d);
       } else {
-        deadLetters.inc();
-        out.get(DEAD_LETTERS).output(DecodedMessage.deadLetter(m, d.errorClass(), d.reason()));
+        out.get(DECODED).output(d);
       }
     }
   }

@@ -1,6 +1,7 @@
 package io.ddb2delta.pipelines.cdc;
 
 import io.ddb2delta.change.DecodedChange;
+import io.ddb2delta.tables.ChangeRows;
 import java.util.Objects;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -17,6 +18,18 @@ public record DecodedMessage(ChangeMessage message, @Nullable DecodedChange chan
       throw new IllegalArgumentException(
           "a message has a decoded change or a read error, not both or neither: " + message);
     }
+  }
+
+  /**
+   * The message decoded, or its dead letter: a message the source could not read stays one, and a
+   * payload that does not decode becomes one with the decoder's error class and reason.
+   */
+  public static DecodedMessage decode(ChangeMessage m, KinesisRecordDecoder decoder) {
+    if (m.readError() != null) {
+      return new DecodedMessage(m, null);
+    }
+    ChangeRows.Decoded d = ChangeRows.decode(() -> decoder.decode(m.payload(), m.position()));
+    return d.ok() ? new DecodedMessage(m, d.change()) : deadLetter(m, d.errorClass(), d.reason());
   }
 
   /** The dead letter of a message that failed to decode. */
