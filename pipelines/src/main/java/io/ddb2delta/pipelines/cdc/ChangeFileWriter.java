@@ -66,6 +66,9 @@ public final class ChangeFileWriter {
   private final HandledIds handled;
   private final Map<String, Long> exportTimeMicrosByTable;
 
+  /** The newest batch recorded before this run: never waited for. */
+  private final long settled;
+
   /** The batch whose state this instance holds, or MIN_VALUE before it has loaded any. */
   private long knownBatch = Long.MIN_VALUE;
 
@@ -98,6 +101,8 @@ public final class ChangeFileWriter {
       tables.put(table, DeltaTable.forPath(targets.pathOf(table)));
     }
     this.handled = new HandledIds(stateDir(targets, txnAppId), horizonMillis);
+    // Fixed for the run: settle runs on the driver before any writer exists.
+    this.settled = handled.settled();
   }
 
   /** Where a writer's handled ids live: beside its tables, in a folder Delta ignores. */
@@ -248,23 +253,23 @@ public final class ChangeFileWriter {
    */
   private long prepare(long input) {
     long deadline = System.currentTimeMillis() + waitMillis;
-    long settled = handled.settled();
     DeltaTable bronze = tables.get(BronzeTable.NAME);
     long retry = Long.MIN_VALUE;
+    long bronzeVersion;
     while (true) {
-      long bronzeVersion = bronze.txnVersion(txnAppId);
-      HandledIds.Recorded newest = handled.newest();
-      if (newest == null || newest.batch() <= bronzeVersion || newest.batch() <= settled) {
+      bronzeVersion = bronze.txnVersion(txnAppId);
+      long newest = handled.newestBatch();
+      if (newest <= bronzeVersion || newest <= settled) {
         break;
       }
-      if (newest.inputFingerprint() == input) {
-        retry = newest.batch();
+      if (handled.inputFingerprintOf(newest) == input) {
+        retry = newest;
         break;
       }
       if (System.currentTimeMillis() > deadline) {
         throw new IllegalStateException(
             "batch "
-                + newest.batch()
+                + newest
                 + " of writer "
                 + txnAppId
                 + " was written "
@@ -275,10 +280,10 @@ public final class ChangeFileWriter {
       }
       sleep();
     }
-    long newest = -1;
+    long newest = bronzeVersion;
     Map<String, Long> byTable = new HashMap<>();
     for (Map.Entry<String, DeltaTable> t : tables.entrySet()) {
-      long v = t.getValue().txnVersion(txnAppId);
+      long v = t.getValue() == bronze ? bronzeVersion : t.getValue().txnVersion(txnAppId);
       byTable.put(t.getKey(), v);
       newest = Math.max(newest, v);
     }

@@ -118,7 +118,7 @@ final class HandledIds {
 
   /**
    * As {@link #record(long, long, ShardPositions, Collection)}, keeping {@code inputFingerprint},
-   * which {@link #newest} reads back.
+   * which {@link #inputFingerprintOf} reads back.
    */
   void record(
       long batch,
@@ -178,29 +178,37 @@ final class HandledIds {
   }
 
   /** A batch as its file holds it. */
-  private record Stored(
-      long committedAtMillis,
-      long inputFingerprint,
-      ShardPositions positionsBefore,
-      List<String> ids) {}
+  private record Stored(long committedAtMillis, ShardPositions positionsBefore, List<String> ids) {}
 
-  /** The newest recorded batch: its number and the fingerprint of its input. */
-  record Recorded(long batch, long inputFingerprint) {}
-
-  /** The newest batch recorded here, whether committed or not; null when there is none. */
-  @Nullable Recorded newest() {
+  /** The newest batch recorded here, whether committed or not, from the listing alone; or -1. */
+  long newestBatch() {
     try {
       long newest = -1;
       for (long n : numbers()) {
         newest = Math.max(newest, n);
       }
-      if (newest < 0) {
-        return null;
-      }
-      Stored b = read(newest);
-      return new Recorded(newest, b == null ? 0 : b.inputFingerprint());
+      return newest;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read handled ids under " + dir, e);
+      throw new UncheckedIOException("cannot list handled ids under " + dir, e);
+    }
+  }
+
+  /**
+   * The fingerprint of the input recorded with {@code batch}, read from the file's header alone; 0
+   * for a file written without one or torn by a crash.
+   */
+  long inputFingerprintOf(long batch) {
+    try (DataInputStream in =
+        new DataInputStream(new GZIPInputStream(fs.open(fileOf(batch)), 1 << 10))) {
+      if (in.readLong() != FORMAT_WITH_INPUT) {
+        return 0;
+      }
+      in.readLong(); // the time it was recorded
+      return in.readLong();
+    } catch (EOFException e) {
+      return 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + fileOf(batch), e);
     }
   }
 
@@ -268,12 +276,11 @@ final class HandledIds {
       long at = in.readLong();
       // A file of an earlier version has no positions: an empty floor takes nothing for a replay.
       ShardPositions before = ShardPositions.empty();
-      long input = 0;
       if (at == FORMAT_WITH_POSITIONS || at == FORMAT_WITH_INPUT) {
         boolean withInput = at == FORMAT_WITH_INPUT;
         at = in.readLong();
         if (withInput) {
-          input = in.readLong();
+          in.readLong(); // the input's fingerprint, which inputFingerprintOf reads
         }
         before = ShardPositions.fromJson(in.readUTF());
       }
@@ -282,7 +289,7 @@ final class HandledIds {
       for (int i = 0; i < count; i++) {
         ids.add(in.readUTF());
       }
-      return new Stored(at, input, before, ids);
+      return new Stored(at, before, ids);
     } catch (EOFException e) {
       // Torn by a crash while being written: its batch was never committed.
       return null;
