@@ -34,11 +34,10 @@ import org.apache.hadoop.fs.Path;
  * milliseconds, which made a streaming commit of five tables take seconds.
  *
  * <p>Guarantees, as {@code HDFSLogStore} gives them: a commit file is written to a temporary file
- * in the same folder and then made visible whole, so readers never see a partial file ({@link
- * #isPartialWriteVisible} is false); without overwrite it is published with a hard link, which
- * fails if the file exists, atomically and across processes, so two writers of the same version
- * cannot both succeed (the loser gets {@link FileAlreadyExistsException}). With overwrite it is
- * moved over the target atomically.
+ * in the same folder and then made visible whole, so readers never see a partial file; without
+ * overwrite it is published with a hard link, which fails if the file exists, atomically and across
+ * processes, so two writers of the same version cannot both succeed (the loser gets {@link
+ * FileAlreadyExistsException}). With overwrite it is moved over the target atomically.
  */
 public final class NioLocalLogStore extends LogStore {
   /** The Hadoop setting that makes delta-standalone use this store for {@code file:} paths. */
@@ -167,9 +166,16 @@ public final class NioLocalLogStore extends LogStore {
     return new Path(local(path).toUri());
   }
 
+  /**
+   * True, as for {@code HDFSLogStore}: a local disk shows a file while it is written. This store's
+   * own writes hide that, but delta-standalone writes checkpoint files itself and consults this to
+   * decide whether to write them to a temporary file and rename; with false it wrote them in place,
+   * and a reader listing the log while the committer checkpointed failed on a half-written
+   * checkpoint ("is not a Parquet file").
+   */
   @Override
   public Boolean isPartialWriteVisible(Path path, Configuration hadoopConf) {
-    return false;
+    return true;
   }
 
   private static java.nio.file.Path local(Path path) {
