@@ -1,14 +1,15 @@
 package io.ddb2delta.pipelines;
 
+import io.ddb2delta.cdc.DecodeChanges;
+import io.ddb2delta.cdc.WriteChangesToDelta;
 import io.ddb2delta.change.SourceKind;
 import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.delta.DeltaTableSchema;
+import io.ddb2delta.export.ExportManifest;
+import io.ddb2delta.export.LoadExport;
 import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.mapping.TableMappings;
-import io.ddb2delta.pipelines.cdc.DecodeChanges;
-import io.ddb2delta.pipelines.cdc.WriteChangesToDelta;
-import io.ddb2delta.pipelines.export.ExportManifest;
-import io.ddb2delta.pipelines.export.LoadExport;
+import io.ddb2delta.tables.DeltaTargets;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -7,6 +7,7 @@ import io.ddb2delta.pipelines.tools.LoadGenerator;
 import io.ddb2delta.pipelines.tools.LoadLog;
 import io.ddb2delta.pipelines.tools.SyntheticTable;
 import io.ddb2delta.tables.BronzeTable;
+import io.ddb2delta.tables.DeltaTargets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

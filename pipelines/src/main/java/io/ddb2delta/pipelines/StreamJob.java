@@ -1,18 +1,19 @@
 package io.ddb2delta.pipelines;
 
+import io.ddb2delta.cdc.ChangeMessage;
+import io.ddb2delta.cdc.ChangeMessageCoder;
+import io.ddb2delta.cdc.ChangeWriters;
+import io.ddb2delta.cdc.ShardPositions;
+import io.ddb2delta.cdc.TableCommitter;
+import io.ddb2delta.cdc.WriteChangesToDelta;
+import io.ddb2delta.cdc.streams.DynamoDbStreamsIO;
+import io.ddb2delta.cdc.streams.StartPosition;
 import io.ddb2delta.change.SourceKind;
 import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.mapping.TableMappings;
 import io.ddb2delta.pipelines.aws.LoopbackJsonClientBuilderFactory;
-import io.ddb2delta.pipelines.cdc.ChangeMessage;
-import io.ddb2delta.pipelines.cdc.ChangeMessageCoder;
-import io.ddb2delta.pipelines.cdc.ChangeWriters;
-import io.ddb2delta.pipelines.cdc.ShardPositions;
-import io.ddb2delta.pipelines.cdc.TableCommitter;
-import io.ddb2delta.pipelines.cdc.WriteChangesToDelta;
-import io.ddb2delta.pipelines.cdc.streams.DynamoDbStreamsIO;
-import io.ddb2delta.pipelines.cdc.streams.StartPosition;
 import io.ddb2delta.pipelines.local.LocalAws;
+import io.ddb2delta.tables.DeltaTargets;
 import java.net.URI;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ddb2delta.delta.DeltaTable;
-import io.ddb2delta.pipelines.export.ExportFormat;
+import io.ddb2delta.export.ExportFormat;
 import io.ddb2delta.pipelines.local.LocalS3;
 import io.ddb2delta.pipelines.tools.ExportType;
 import io.ddb2delta.pipelines.tools.ExportWriter;

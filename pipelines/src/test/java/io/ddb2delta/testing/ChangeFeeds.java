@@ -1,6 +1,6 @@
 package io.ddb2delta.testing;
 
-import io.ddb2delta.pipelines.cdc.TimePrecision;
+import io.ddb2delta.cdc.TimePrecision;
 import io.ddb2delta.pipelines.local.LocalDynamoDb;
 import io.ddb2delta.pipelines.local.LocalKinesis;
 import io.ddb2delta.pipelines.tools.KinesisBridge;

@@ -1,6 +1,6 @@
 package io.ddb2delta.pipelines.tools;
 
-import io.ddb2delta.pipelines.export.ExportFormat;
+import io.ddb2delta.export.ExportFormat;
 import java.util.Locale;
 
 /**

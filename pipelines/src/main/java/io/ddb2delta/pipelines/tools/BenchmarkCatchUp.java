@@ -2,12 +2,12 @@ package io.ddb2delta.pipelines.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ddb2delta.cdc.KinesisRecordEncoder;
 import io.ddb2delta.change.ChangeRecord;
 import io.ddb2delta.change.DecodedChange;
 import io.ddb2delta.change.Op;
 import io.ddb2delta.change.SourcePosition;
 import io.ddb2delta.model.DynamoValue;
-import io.ddb2delta.pipelines.cdc.KinesisRecordEncoder;
 import io.ddb2delta.pipelines.local.LocalKinesis;
 import java.nio.file.Files;
 import java.nio.file.Path;

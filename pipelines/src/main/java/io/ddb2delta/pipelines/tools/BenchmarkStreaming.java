@@ -2,8 +2,8 @@ package io.ddb2delta.pipelines.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ddb2delta.cdc.TimePrecision;
 import io.ddb2delta.delta.DeltaTable;
-import io.ddb2delta.pipelines.cdc.TimePrecision;
 import io.ddb2delta.pipelines.local.LocalDynamoDb;
 import io.ddb2delta.pipelines.local.LocalKinesis;
 import io.ddb2delta.pipelines.tools.StreamLatency.BronzeRow;

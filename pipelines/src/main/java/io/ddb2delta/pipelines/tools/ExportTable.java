@@ -1,7 +1,7 @@
 package io.ddb2delta.pipelines.tools;
 
-import io.ddb2delta.pipelines.cdc.SdkAttributeValues;
-import io.ddb2delta.pipelines.export.ExportFormat;
+import io.ddb2delta.cdc.SdkAttributeValues;
+import io.ddb2delta.export.ExportFormat;
 import io.ddb2delta.pipelines.local.LocalAws;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,8 @@
 package io.ddb2delta.pipelines.tools;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.ddb2delta.export.ExportFormat;
 import io.ddb2delta.model.DynamoJson;
-import io.ddb2delta.pipelines.export.ExportFormat;
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;

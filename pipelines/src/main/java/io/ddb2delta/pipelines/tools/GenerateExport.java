@@ -1,7 +1,7 @@
 package io.ddb2delta.pipelines.tools;
 
+import io.ddb2delta.export.ExportFormat;
 import io.ddb2delta.model.DynamoValue;
-import io.ddb2delta.pipelines.export.ExportFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,14 +1,14 @@
 package io.ddb2delta.pipelines.tools;
 
+import io.ddb2delta.cdc.KinesisRecordEncoder;
+import io.ddb2delta.cdc.StreamsRecordDecoder;
+import io.ddb2delta.cdc.TimePrecision;
+import io.ddb2delta.cdc.streams.ShardLineage;
+import io.ddb2delta.cdc.streams.ShardLineage.ShardLink;
 import io.ddb2delta.change.DecodeException;
 import io.ddb2delta.change.DecodedChange;
 import io.ddb2delta.model.DynamoJson;
 import io.ddb2delta.model.DynamoValue;
-import io.ddb2delta.pipelines.cdc.KinesisRecordEncoder;
-import io.ddb2delta.pipelines.cdc.StreamsRecordDecoder;
-import io.ddb2delta.pipelines.cdc.TimePrecision;
-import io.ddb2delta.pipelines.cdc.streams.ShardLineage;
-import io.ddb2delta.pipelines.cdc.streams.ShardLineage.ShardLink;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

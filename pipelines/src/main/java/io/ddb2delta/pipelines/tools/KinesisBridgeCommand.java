@@ -1,6 +1,6 @@
 package io.ddb2delta.pipelines.tools;
 
-import io.ddb2delta.pipelines.cdc.TimePrecision;
+import io.ddb2delta.cdc.TimePrecision;
 import io.ddb2delta.pipelines.local.LocalAws;
 import java.io.PrintWriter;
 import java.net.URI;

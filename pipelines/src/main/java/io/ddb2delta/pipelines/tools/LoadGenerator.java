@@ -1,7 +1,7 @@
 package io.ddb2delta.pipelines.tools;
 
+import io.ddb2delta.cdc.SdkAttributeValues;
 import io.ddb2delta.model.DynamoValue;
-import io.ddb2delta.pipelines.cdc.SdkAttributeValues;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package io.ddb2delta.pipelines.tools;
 
-import io.ddb2delta.pipelines.cdc.ShardPositions;
+import io.ddb2delta.cdc.ShardPositions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

@@ -2,8 +2,8 @@ package io.ddb2delta.pipelines.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ddb2delta.cdc.SdkAttributeValues;
 import io.ddb2delta.pipelines.RunSummary;
-import io.ddb2delta.pipelines.cdc.SdkAttributeValues;
 import io.ddb2delta.pipelines.local.LocalDynamoDb;
 import io.ddb2delta.pipelines.local.LocalS3;
 import io.ddb2delta.testing.DynamoTables;

@@ -2,11 +2,11 @@ package io.ddb2delta.pipelines.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ddb2delta.cdc.KinesisRecordDecoder;
+import io.ddb2delta.cdc.TimePrecision;
 import io.ddb2delta.change.DecodedChange;
 import io.ddb2delta.change.Op;
 import io.ddb2delta.model.DynamoValue;
-import io.ddb2delta.pipelines.cdc.KinesisRecordDecoder;
-import io.ddb2delta.pipelines.cdc.TimePrecision;
 import io.ddb2delta.pipelines.local.LocalAws;
 import io.ddb2delta.pipelines.local.LocalDynamoDb;
 import io.ddb2delta.pipelines.local.LocalKinesis;

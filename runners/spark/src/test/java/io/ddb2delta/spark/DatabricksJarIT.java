@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ddb2delta.export.ExportManifest;
 import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.pipelines.SampleExport;
-import io.ddb2delta.pipelines.export.ExportManifest;
 import io.ddb2delta.tables.BronzeTable;
 import io.ddb2delta.tables.QuarantineTable;
 import io.ddb2delta.testing.QueryResult;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ddb2delta.delta.DeltaColumn;
 import io.ddb2delta.delta.DeltaTableSchema;
+import io.ddb2delta.export.ExportFormat;
 import io.ddb2delta.mapping.TableMapping;
-import io.ddb2delta.pipelines.DeltaTargets;
 import io.ddb2delta.pipelines.RunSummary;
-import io.ddb2delta.pipelines.export.ExportFormat;
 import io.ddb2delta.pipelines.tools.ExportType;
 import io.ddb2delta.pipelines.tools.ExportWriter;
+import io.ddb2delta.tables.DeltaTargets;
 import io.ddb2delta.testing.JobRuns;
 import io.ddb2delta.testing.QueryResult;
 import io.ddb2delta.testing.SparkVerifier;

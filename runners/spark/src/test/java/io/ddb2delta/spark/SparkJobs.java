@@ -2,9 +2,9 @@ package io.ddb2delta.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ddb2delta.cdc.ChangeWriters;
+import io.ddb2delta.cdc.WriteChangesToDelta;
 import io.ddb2delta.delta.DeltaTable;
-import io.ddb2delta.pipelines.cdc.ChangeWriters;
-import io.ddb2delta.pipelines.cdc.WriteChangesToDelta;
 import io.ddb2delta.testing.JobProcess;
 import io.ddb2delta.testing.QueryResult;
 import io.ddb2delta.testing.SparkVerifier;
