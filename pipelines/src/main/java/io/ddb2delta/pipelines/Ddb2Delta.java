@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
@@ -52,10 +53,22 @@ public final class Ddb2Delta {
 
   public static void main(String[] args) {
     Ddb2DeltaOptions options = parse(args);
-    boolean demo = "demo".equals(options.getSource()) && options.getExportPath().isBlank();
+    finish(
+        options,
+        () -> run(options),
+        !sources(options.getSource()).equals(EnumSet.of(SourceKind.EXPORT)));
+  }
+
+  /**
+   * Runs a job for a {@code main}: prints its summary (and writes {@code --summaryFile}), or prints
+   * the failure and exits 1. With {@code exitAfter} the process ends once the summary is out: a
+   * cancelled streaming read can leave non-daemon reader threads behind (KinesisIO's among them),
+   * and the run is over and committed.
+   */
+  public static void finish(Ddb2DeltaOptions options, Supplier<RunSummary> job, boolean exitAfter) {
     RunSummary summary;
     try {
-      summary = run(options);
+      summary = job.get();
     } catch (RuntimeException e) {
       // Printed here: under `mvn exec:java` an AWS exception's message cannot be rendered once
       // the job's class loader is gone, which hides the reason.
@@ -72,9 +85,7 @@ public final class Ddb2Delta {
         throw new java.io.UncheckedIOException(e);
       }
     }
-    if (demo || !sources(options.getSource()).equals(EnumSet.of(SourceKind.EXPORT))) {
-      // A cancelled streaming read can leave non-daemon reader threads behind (KinesisIO's
-      // among them); the run is over and committed, so the process ends here.
+    if (exitAfter) {
       System.exit(0);
     }
   }
@@ -109,15 +120,8 @@ public final class Ddb2Delta {
    * write the same tables. Besides the usual ends, a streaming run also stops once {@code stopWhen}
    * says so (checked every second), e.g. when a demo's writes have all been committed.
    */
-  static RunSummary run(Ddb2DeltaOptions options, BooleanSupplier stopWhen) {
+  public static RunSummary run(Ddb2DeltaOptions options, BooleanSupplier stopWhen) {
     FileSystems.setDefaultPipelineOptions(options);
-    if ("demo".equals(options.getSource())) {
-      if (options.getExportPath().isBlank()) {
-        return LiveDemo.run(options);
-      }
-      // The demo is only the no-argument default: an export path asks for an export load.
-      options.setSource("export");
-    }
     long wallStart = System.nanoTime();
     Set<SourceKind> sources = sources(options.getSource());
     Set<SourceKind> streams = EnumSet.copyOf(sources);
@@ -360,7 +364,7 @@ public final class Ddb2Delta {
     }
   }
 
-  static long processCpuNanos() {
+  public static long processCpuNanos() {
     java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
     return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
   }

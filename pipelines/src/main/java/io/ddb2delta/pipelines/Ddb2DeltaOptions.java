@@ -12,14 +12,13 @@ import org.apache.beam.sdk.options.Description;
 public interface Ddb2DeltaOptions extends S3Options {
 
   @Description(
-      "Where records come from: 'demo' (the default) runs the live demo on an embedded local"
-          + " stack; otherwise a comma-separated list of 'export' (DynamoDB Exports to S3 at"
+      "Where records come from: a comma-separated list of 'export' (DynamoDB Exports to S3 at"
           + " --exportPath, full or incremental, DYNAMODB_JSON or ION), 'kinesis' (Kinesis Data"
           + " Streams for DynamoDB records from --kinesisStream) and 'dynamodb-streams' (the"
           + " DynamoDB Streams of --tableName), all read by one pipeline into the same tables. An"
           + " export alone is a bounded run; any stream makes the run streaming, e.g."
           + " --source=export,kinesis backfills and then follows the table's changes.")
-  @Default.String("demo")
+  @Default.String("export")
   String getSource();
 
   void setSource(String value);
@@ -189,16 +188,4 @@ public interface Ddb2DeltaOptions extends S3Options {
   String getDynamodbEndpoint();
 
   void setDynamodbEndpoint(String value);
-
-  @Description("The live demo's backfill: items written and exported before streaming starts.")
-  @Default.Long(1000)
-  long getDemoBackfillItems();
-
-  void setDemoBackfillItems(long value);
-
-  @Description("The live demo's load generator rate, in changes per second over all tables.")
-  @Default.Double(200)
-  double getDemoRate();
-
-  void setDemoRate(double value);
 }

@@ -11,8 +11,8 @@ import io.ddb2delta.cdc.streams.StartPosition;
 import io.ddb2delta.change.SourceKind;
 import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.mapping.TableMappings;
+import io.ddb2delta.pipelines.aws.LocalAws;
 import io.ddb2delta.pipelines.aws.LoopbackJsonClientBuilderFactory;
-import io.ddb2delta.pipelines.local.LocalAws;
 import io.ddb2delta.tables.DeltaTargets;
 import java.net.URI;
 import java.time.format.DateTimeParseException;
@@ -64,7 +64,7 @@ import software.amazon.kinesis.common.InitialPositionInStream;
  * job stops after {@code --duration}, at the end of a bounded read, or on Ctrl-C, and returns what
  * it committed.
  */
-final class StreamJob {
+public final class StreamJob {
   private StreamJob() {}
 
   /**
@@ -584,7 +584,7 @@ final class StreamJob {
   }
 
   /** Seconds ("90"), a suffixed amount ("90s", "5m", "2h") or ISO-8601 ("PT1H"); empty: forever. */
-  static long durationNanos(String value) {
+  public static long durationNanos(String value) {
     if (value == null || value.isBlank()) {
       return Long.MAX_VALUE;
     }

@@ -1,7 +1,6 @@
 package io.ddb2delta.pipelines.aws;
 
 import io.ddb2delta.mapping.TableMapping;
-import io.ddb2delta.pipelines.local.LocalAws;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,5 @@
 package io.ddb2delta.pipelines.aws;
 
-import io.ddb2delta.pipelines.local.LocalAws;
 import java.net.URI;
 import org.apache.beam.sdk.io.aws2.common.ClientBuilderFactory;
 import org.apache.beam.sdk.io.aws2.common.ClientConfiguration;

@@ -60,6 +60,19 @@ class DatabricksJarContentsIT {
   }
 
   @Test
+  void carriesNoLocalService() {
+    // s3proxy, DynamoDB Local, kinesalite's launcher and Jetty belong to runners/local.
+    assertThat(
+            entriesUnder(
+                "org/gaul/",
+                "com/amazonaws/services/dynamodbv2/local/",
+                "org/eclipse/jetty/",
+                "io/ddb2delta/local/",
+                "io/ddb2delta/tools/"))
+        .isEmpty();
+  }
+
+  @Test
   void bundlesConflictingLibrariesOnlyRelocated() {
     List<String> relocated =
         List.of(

@@ -3,13 +3,13 @@ package io.ddb2delta.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ddb2delta.delta.DeltaTable;
-import io.ddb2delta.pipelines.local.LocalDynamoDb;
-import io.ddb2delta.pipelines.local.LocalKinesis;
-import io.ddb2delta.pipelines.tools.LoadLog;
-import io.ddb2delta.pipelines.tools.SyntheticTable;
+import io.ddb2delta.local.LocalDynamoDb;
+import io.ddb2delta.local.LocalKinesis;
 import io.ddb2delta.testing.ChangeFeeds;
 import io.ddb2delta.testing.JobProcess;
 import io.ddb2delta.testing.StreamContents;
+import io.ddb2delta.tools.LoadLog;
+import io.ddb2delta.tools.SyntheticTable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,0 +1,232 @@
+package io.ddb2delta.local;
+
+import io.ddb2delta.delta.DeltaTable;
+import io.ddb2delta.pipelines.Ddb2Delta;
+import io.ddb2delta.pipelines.Ddb2DeltaOptions;
+import io.ddb2delta.pipelines.RunSummary;
+import io.ddb2delta.pipelines.StreamJob;
+import io.ddb2delta.tables.BronzeTable;
+import io.ddb2delta.tables.DeltaTargets;
+import io.ddb2delta.tools.ExportTable;
+import io.ddb2delta.tools.LoadGenerator;
+import io.ddb2delta.tools.LoadLog;
+import io.ddb2delta.tools.SyntheticTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The live demo that the README's first command runs: the ddb2delta job on an embedded DynamoDB
+ * Local, with nothing to set up:
+ *
+ * <ol>
+ *   <li>create the four shipped tables with their DynamoDB Streams on, and write a backfill;
+ *   <li>export each table in AWS's Export to S3 layout;
+ *   <li>run one pipeline, {@code --source=export,dynamodb-streams}, that loads the four exports and
+ *       streams the tables' changes from TRIM_HORIZON while the load generator writes about {@code
+ *       --demoRate} changes/s, until Ctrl-C or {@code --duration}.
+ * </ol>
+ *
+ * <p>The streams hold the backfill's writes too, so the stream overlaps the exports: the overlap is
+ * written and counted, not hidden. The summary reconciles the writes the load generator had
+ * acknowledged with the stream records and export rows in bronze.
+ */
+public final class LiveDemo {
+  private static final List<SyntheticTable> TABLES = Arrays.asList(SyntheticTable.values());
+
+  /** The job's options and the demo's own. */
+  public interface Options extends Ddb2DeltaOptions {
+    @Description("The live demo's backfill: items written and exported before streaming starts.")
+    @Default.Long(1000)
+    long getDemoBackfillItems();
+
+    void setDemoBackfillItems(long value);
+
+    @Description("The live demo's load generator rate, in changes per second over all tables.")
+    @Default.Double(200)
+    double getDemoRate();
+
+    void setDemoRate(double value);
+  }
+
+  private LiveDemo() {}
+
+  public static void main(String[] args) {
+    PipelineOptionsFactory.register(Options.class);
+    Options options = Ddb2Delta.parse(args).as(Options.class);
+    Ddb2Delta.finish(options, () -> run(options), true);
+  }
+
+  public static RunSummary run(Options options) {
+    long wallStart = System.nanoTime();
+    Path work;
+    try {
+      work = Files.createTempDirectory("ddb2delta-demo");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> tables = TABLES.stream().map(SyntheticTable::tableName).toList();
+    System.out.println(
+        "live demo: DynamoDB Local (embedded, 127.0.0.1 only) with tables " + tables);
+    try (LocalDynamoDb ddb = LocalDynamoDb.start()) {
+      DynamoDbClient client = ddb.dynamoDb();
+      // The load generator creates the tables with their NEW_AND_OLD_IMAGES streams.
+      long backfill = options.getDemoBackfillItems();
+      LoadGenerator.Summary written =
+          generate(
+              client,
+              new LoadGenerator.Config(
+                  TABLES, 5_000, new LoadGenerator.Mix(100, 0, 0), 1, backfill, null),
+              LoadLog.inMemory());
+      System.out.println("live demo: backfill " + written.format());
+
+      List<String> exports = new ArrayList<>();
+      for (SyntheticTable t : TABLES) {
+        String exportId = "demo-" + t.tableName() + "-" + System.currentTimeMillis();
+        int exit =
+            ExportTable.commandLine()
+                .execute(
+                    "--table=" + t.tableName(),
+                    "--output=" + work,
+                    "--segments=2",
+                    "--dynamodbEndpoint=" + ddb.endpoint(),
+                    "--export-id=" + exportId);
+        if (exit != 0) {
+          throw new IllegalStateException("exporting " + t.tableName() + " failed");
+        }
+        exports.add(work.resolve("AWSDynamoDB").resolve(exportId).toString());
+      }
+
+      LoadLog log = LoadLog.inMemory();
+      long limitNanos = StreamJob.durationNanos(options.getDuration());
+      Duration writeFor =
+          limitNanos == Long.MAX_VALUE ? Duration.ofDays(365) : Duration.ofNanos(limitNanos);
+      DeltaTable bronze =
+          DeltaTable.forPath(DeltaTargets.pathOf(options.getDeltaRoot(), BronzeTable.NAME));
+      long bronzeBefore = bronze.exists() ? bronze.numRecords() : 0;
+      Thread generator =
+          new Thread(
+              () -> {
+                try {
+                  generate(
+                      client,
+                      new LoadGenerator.Config(
+                          TABLES,
+                          options.getDemoRate(),
+                          new LoadGenerator.Mix(40, 45, 15),
+                          2,
+                          0,
+                          writeFor),
+                      log);
+                } catch (RuntimeException e) {
+                  if (!Thread.currentThread().isInterrupted()) {
+                    System.err.println("live demo: load generator stopped: " + e);
+                  }
+                }
+              },
+              "ddb2delta-demo-load");
+      generator.setDaemon(true);
+      generator.start();
+      System.out.printf(
+          Locale.ROOT,
+          "live demo: one pipeline loads the 4 exports and streams the tables' changes into %s"
+              + " while the load generator writes %.0f changes/s; %s%n",
+          options.getDeltaRoot(),
+          options.getDemoRate(),
+          options.getDuration().isBlank()
+              ? "Ctrl-C stops"
+              : "writes stop after "
+                  + options.getDuration()
+                  + ", then the job stops once every change is committed");
+
+      Ddb2DeltaOptions run = copy(options);
+      run.setSource("export,dynamodb-streams");
+      run.setExportPath(String.join(",", exports));
+      run.setTableName(String.join(",", tables));
+      run.setDynamodbEndpoint(ddb.endpoint().toString());
+      // After the writes stop, drain: stop once bronze holds every change (or a minute later).
+      run.setDuration(limitNanos == Long.MAX_VALUE ? "" : (limitNanos / 1_000_000_000L + 60) + "s");
+      // Bronze ends with each backfill item twice (its export row and its stream INSERT) and every
+      // generated change once.
+      RunSummary summary =
+          Ddb2Delta.run(
+              run,
+              () ->
+                  !generator.isAlive()
+                      && bronze.numRecords() - bronzeBefore >= 2 * written.total() + log.total());
+      generator.interrupt();
+
+      Map<String, Long> counters = new LinkedHashMap<>(summary.counters());
+      counters.put("backfill items", written.total());
+      counters.put("changes generated", log.total());
+      counters.put("bronze rows added", bronze.numRecords() - bronzeBefore);
+      return new RunSummary(
+          String.format(
+              Locale.ROOT,
+              "live demo: %d exports and the DynamoDB Streams of %s -> %s",
+              exports.size(),
+              tables,
+              options.getDeltaRoot()),
+          summary.recordsRead(),
+          summary.rowsAdded(),
+          summary.quarantineTable(),
+          false,
+          (System.nanoTime() - wallStart) / 1e9,
+          Ddb2Delta.processCpuNanos() / 1e9,
+          RunSummary.readPeakRssBytes(),
+          counters);
+    } catch (Exception e) {
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("live demo failed", e);
+    } finally {
+      deleteQuietly(work);
+    }
+  }
+
+  private static LoadGenerator.Summary generate(
+      DynamoDbClient client, LoadGenerator.Config config, LoadLog log) {
+    try {
+      return new LoadGenerator(client, config, log).run(s -> {}, Duration.ofHours(1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private static Ddb2DeltaOptions copy(Ddb2DeltaOptions options) {
+    List<String> args = new ArrayList<>();
+    args.add("--deltaRoot=" + options.getDeltaRoot());
+    args.add("--targetFileSizeMb=" + options.getTargetFileSizeMb());
+    args.add("--progressIntervalSeconds=" + options.getProgressIntervalSeconds());
+    args.add("--commitIntervalSeconds=" + options.getCommitIntervalSeconds());
+    args.add("--dedupHorizonSeconds=" + options.getDedupHorizonSeconds());
+    args.add("--idleWatermarkSeconds=" + options.getIdleWatermarkSeconds());
+    args.add("--duration=" + options.getDuration());
+    args.add("--runner=" + options.getRunner().getSimpleName());
+    return Ddb2Delta.parse(args.toArray(String[]::new));
+  }
+
+  private static void deleteQuietly(Path root) {
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temporary folder; the OS cleans it eventually
+    }
+  }
+}

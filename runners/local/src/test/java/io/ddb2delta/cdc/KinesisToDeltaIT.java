@@ -1,0 +1,241 @@
+package io.ddb2delta.cdc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ddb2delta.delta.DeltaTable;
+import io.ddb2delta.local.LocalDynamoDb;
+import io.ddb2delta.local.LocalKinesis;
+import io.ddb2delta.pipelines.RunSummary;
+import io.ddb2delta.testing.ChangeFeeds;
+import io.ddb2delta.testing.JobProcess;
+import io.ddb2delta.testing.JobRuns;
+import io.ddb2delta.testing.QueryResult;
+import io.ddb2delta.testing.SparkVerifier;
+import io.ddb2delta.testing.StreamContents;
+import io.ddb2delta.tools.LoadGenerator;
+import io.ddb2delta.tools.LoadLog;
+import io.ddb2delta.tools.SyntheticTable;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --source=kinesis} against kinesalite, fed the way AWS feeds it: the load generator writes
+ * to DynamoDB Local, and the Kinesis bridge copies each table's stream into Kinesis in the Kinesis
+ * Data Streams for DynamoDB format. Every change lands in bronze exactly once, with duplicates
+ * sent, and across a {@code kill -9} and restart.
+ */
+class KinesisToDeltaIT {
+  private static final List<SyntheticTable> TABLES =
+      List.of(SyntheticTable.ORDERS, SyntheticTable.USERS);
+  private static final int CHANGES = 600;
+
+  private static LocalDynamoDb dynamo;
+  private static LocalKinesis kinesis;
+  private static LoadLog load;
+
+  /** Every change the tables' DynamoDB Streams hold, by event id: the ground truth. */
+  private static final Set<String> STREAM_EVENT_IDS = new HashSet<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    dynamo = LocalDynamoDb.start();
+    kinesis = LocalKinesis.start();
+    load = ChangeFeeds.generate(dynamo, TABLES, CHANGES, 3_000, null);
+    for (SyntheticTable t : TABLES) {
+      STREAM_EVENT_IDS.addAll(StreamContents.dynamoEventIds(dynamo.streams(), t.tableName()));
+    }
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (kinesis != null) {
+      kinesis.close();
+    }
+    if (dynamo != null) {
+      dynamo.close();
+    }
+  }
+
+  @Test
+  void everyChangeLandsInBronzeExactlyOnceAndInItsSilverTable(@TempDir Path root) throws Exception {
+    String stream = "cdc-once";
+    long put = bridge(stream, 0.0);
+    assertThat(STREAM_EVENT_IDS).hasSize(CHANGES);
+    assertThat(put).isEqualTo(CHANGES);
+
+    // Bad records among the good: not JSON, a table with no mapping, no keys.
+    List<byte[]> bad =
+        List.of(
+            "{\"eventID\": oops".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            KinesisFixtures.payload("bad/unknown-table.json"),
+            KinesisFixtures.payload("bad/missing-keys.json"));
+    bad.forEach(p -> ChangeFeeds.put(kinesis.kinesis(), stream, p));
+
+    RunSummary summary = JobRuns.run(args(stream, root, "--maxRecords=" + (CHANGES + 3)));
+
+    assertThat(summary.rowsAdded())
+        .containsEntry("dynamodb_bronze", (long) CHANGES)
+        .containsEntry("dynamodb_quarantine", 3L);
+    List<QueryResult> q =
+        SparkVerifier.query(
+            "SELECT stage, error_class, error_message, raw FROM "
+                + table(root, "dynamodb_quarantine")
+                + " ORDER BY error_class");
+    assertThat(q.get(0).column("error_class"))
+        .containsExactly("MALFORMED_JSON", "MISSING_KEY", "UNKNOWN_TABLE");
+    assertThat(q.get(0).column("stage")).containsOnly("decode");
+    for (Object message : q.get(0).column("error_message")) {
+      assertThat((String) message).matches("kinesis " + stream + " shard \\S+ sequence \\d+: .+");
+    }
+    assertThat(q.get(0).column("raw"))
+        .containsExactlyInAnyOrderElementsOf(
+            bad.stream()
+                .map(p -> (Object) new String(p, java.nio.charset.StandardCharsets.UTF_8))
+                .toList());
+    assertThat(summary.rowsAdded().get("orders_silver") + summary.rowsAdded().get("users_silver"))
+        .isEqualTo(CHANGES);
+    assertBronzeHoldsEachStreamEventOnce(root);
+
+    List<QueryResult> r =
+        SparkVerifier.query(
+            "SELECT event_type, count(*) FROM "
+                + table(root, "orders_silver")
+                + " GROUP BY event_type ORDER BY event_type");
+    Map<LoadGenerator.Op, Long> orders = load.counts().get("orders");
+    List<List<Object>> expected = new ArrayList<>();
+    for (LoadGenerator.Op op : LoadGenerator.Op.values()) {
+      if (orders.getOrDefault(op, 0L) > 0) {
+        expected.add(List.of(op.name(), orders.get(op)));
+      }
+    }
+    assertThat(r.get(0).rows()).isEqualTo(expected);
+
+    RunSummary again = JobRuns.run(args(stream, root, "--maxReadTimeSeconds=8"));
+    assertThat(again.rowsAdded().values()).containsOnly(0L);
+  }
+
+  @Test
+  void aMissingStreamFailsSayingWhatToDo(@TempDir Path root) {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> JobRuns.run(args("no-such-stream", root, "--maxRecords=1")))
+        .hasMessageContaining("Kinesis stream no-such-stream does not exist")
+        .hasMessageContaining("aws-setup");
+  }
+
+  @Test
+  void beamsEndpointFlagReachesThePreFlightCheck(@TempDir Path root) {
+    List<String> a = new ArrayList<>(args("no-such-stream", root, "--maxRecords=1"));
+    a.replaceAll(
+        arg -> arg.startsWith("--kinesisEndpoint=") ? "--endpoint=" + kinesis.endpoint() : arg);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobRuns.run(a))
+        .hasMessageContaining(
+            "Kinesis stream no-such-stream does not exist at " + kinesis.endpoint());
+  }
+
+  @Test
+  void duplicatesSentByTheProducerAreWrittenOnce(@TempDir Path root) throws Exception {
+    String stream = "cdc-duplicates";
+    long put = bridge(stream, 0.05);
+    assertThat(put).isGreaterThan(CHANGES);
+
+    RunSummary summary = JobRuns.run(args(stream, root, "--maxRecords=" + put));
+
+    assertThat(summary.counters().get("duplicates")).isEqualTo(put - CHANGES);
+    assertThat(summary.rowsAdded()).containsEntry("dynamodb_bronze", (long) CHANGES);
+    assertBronzeHoldsEachStreamEventOnce(root);
+  }
+
+  @Test
+  void aKilledJobRestartsWithoutLossOrDuplicates(@TempDir Path root) throws Exception {
+    String stream = "cdc-restart";
+    String source = "cdc-source";
+    bridge(source, 0.0);
+    List<byte[]> payloads =
+        StreamContents.kinesisRecords(kinesis.kinesis(), source).stream()
+            .map(r -> r.record().data().asByteArray())
+            .toList();
+    ChangeFeeds.createStream(kinesis.kinesis(), stream, 3);
+
+    Path log = root.resolve("job.log");
+    List<String> jobArgs = args(stream, root.resolve("lake"));
+    DeltaTable bronze = DeltaTable.forPath(root.resolve("lake/dynamodb_bronze").toString());
+    String appId = "ddb2delta-kinesis-" + stream;
+    int killedAt;
+    try (JobProcess first = JobProcess.start(jobArgs, log)) {
+      int i = 0;
+      // Feed slowly until the job has committed a few batches, then kill it mid-stream.
+      while (i < payloads.size()
+          && !(bronze.exists()
+              && new ChangeWriters(appId, WriteChangesToDelta.DEFAULT_WRITERS).batchesIn(bronze)
+                  >= 3)) {
+        ChangeFeeds.put(kinesis.kinesis(), stream, payloads.get(i++));
+        Thread.sleep(40);
+        assertThat(first.isAlive()).as("job alive: %s", first.output()).isTrue();
+      }
+      first.kill();
+      killedAt = i;
+    }
+    long committedBeforeKill = bronze.numRecords();
+    assertThat(killedAt).isLessThan(payloads.size());
+    assertThat(committedBeforeKill)
+        .as("rows committed before the kill, of %d put", killedAt)
+        .isPositive()
+        .isLessThanOrEqualTo(killedAt);
+    for (int i = killedAt; i < payloads.size(); i++) {
+      ChangeFeeds.put(kinesis.kinesis(), stream, payloads.get(i));
+    }
+
+    try (JobProcess second = JobProcess.start(jobArgs, log)) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+      while (bronze.numRecords() < CHANGES && System.nanoTime() < deadline) {
+        assertThat(second.isAlive()).as("job alive: %s", second.output()).isTrue();
+        Thread.sleep(500);
+      }
+      // A few more commit intervals: nothing more may arrive.
+      Thread.sleep(4_000);
+    }
+    assertThat(bronze.numRecords()).as("see %s", log).isEqualTo(CHANGES);
+    assertBronzeHoldsEachStreamEventOnce(root.resolve("lake"));
+  }
+
+  private static void assertBronzeHoldsEachStreamEventOnce(Path root) {
+    List<QueryResult> r =
+        SparkVerifier.query(
+            "SELECT count(*), count(DISTINCT event_id) FROM " + table(root, "dynamodb_bronze"),
+            "SELECT event_id FROM " + table(root, "dynamodb_bronze"));
+    assertThat(r.get(0).rows()).containsExactly(List.of((long) CHANGES, (long) CHANGES));
+    Set<Object> ids = new HashSet<>(r.get(1).column("event_id"));
+    assertThat(ids).isEqualTo(new HashSet<Object>(STREAM_EVENT_IDS));
+  }
+
+  private static List<String> args(String stream, Path root, String... more) {
+    List<String> a = new ArrayList<>();
+    a.add("--source=kinesis");
+    a.add("--kinesisStream=" + stream);
+    a.add("--kinesisEndpoint=" + kinesis.endpoint());
+    a.add("--tableName=orders,users");
+    a.add("--deltaRoot=" + root);
+    a.add("--commitIntervalSeconds=1");
+    a.addAll(List.of(more));
+    return a;
+  }
+
+  private static String table(Path root, String name) {
+    return "delta.`" + root.resolve(name).toAbsolutePath() + "`";
+  }
+
+  /** Bridges every table's stream into a new Kinesis stream; returns the records put. */
+  private static long bridge(String stream, double duplicateRate) throws Exception {
+    ChangeFeeds.createStream(kinesis.kinesis(), stream, 3);
+    return ChangeFeeds.bridge(dynamo, kinesis, TABLES, load, stream, duplicateRate);
+  }
+}
