@@ -296,7 +296,7 @@ class ExportToDeltaIT {
   private static List<String> sqlStatements(String file, Map<String, String> vars) {
     String text;
     try {
-      text = Files.readString(Path.of("..", "sql").resolve(file));
+      text = Files.readString(Path.of("..", "..", "sql").resolve(file));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
