@@ -172,7 +172,8 @@ public final class Ddb2Delta {
                   .withCommitInterval(Duration.standardSeconds(options.getCommitIntervalSeconds()))
                   .withDedupHorizon(Duration.standardSeconds(options.getDedupHorizonSeconds()))
                   .withTargetFileBytes((long) options.getTargetFileSizeMb() << 20)
-                  .withExportTimes(exportTimes(exports)));
+                  .withExportTimes(exportTimes(exports))
+                  .withRetiredShards(read.retired()));
     }
     description.forEach(System.out::println);
 

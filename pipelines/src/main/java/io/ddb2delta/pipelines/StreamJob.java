@@ -72,7 +72,10 @@ public final class StreamJob {
    * under; and where it starts.
    */
   record Streams(
-      PTransform<PBegin, PCollection<ChangeMessage>> read, String appId, String description) {}
+      PTransform<PBegin, PCollection<ChangeMessage>> read,
+      String appId,
+      ShardPositions retired,
+      String description) {}
 
   /**
    * Plans the streams of a run over the tables of {@code mappings} ({@link
@@ -93,6 +96,9 @@ public final class StreamJob {
         new TableCommitter(targets, new ChangeWriters(appId, options.getWriters()));
     ShardPositions committed = probe.committedPositions();
     ShardPositions arrivals = probe.committedArrivals();
+    ShardPositions retired = retired(options, kinds, committed, arrivals);
+    committed = committed.without(retired);
+    arrivals = arrivals.onlyShardsOf(committed);
     Long exportMicros =
         exports.stream().map(e -> e.manifest().exportTimeMicros()).min(Long::compare).orElse(null);
     preferSplittableRead(options);
@@ -110,6 +116,9 @@ public final class StreamJob {
     String start =
         !committed.isEmpty()
             ? "resuming"
+                + (retired.isEmpty()
+                    ? ""
+                    : ", " + retired.shardCount() + " finished shards retired")
             : exportMicros != null
                 ? "new: from the export time"
                 : "new: " + options.getInitialPosition();
@@ -121,7 +130,53 @@ public final class StreamJob {
             options.getDeltaRoot(),
             appId,
             start);
-    return new Streams(new ReadChanges(kinesis, tableStreams), appId, description);
+    return new Streams(new ReadChanges(kinesis, tableStreams), appId, retired, description);
+  }
+
+  /** The positions of tables' DynamoDB Streams, keyed by stream ARN, without Kinesis's. */
+  private static ShardPositions tableStreamsOf(ShardPositions committed) {
+    ShardPositions out = ShardPositions.empty();
+    for (Map.Entry<String, Map<String, String>> s : committed.asMap().entrySet()) {
+      if (s.getKey().startsWith("arn:") && s.getKey().contains(":table/")) {
+        for (Map.Entry<String, String> shard : s.getValue().entrySet()) {
+          out = out.with(s.getKey(), shard.getKey(), shard.getValue());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The committed shards this restart no longer needs ({@link RetiredShards}). */
+  private static ShardPositions retired(
+      Ddb2DeltaOptions options,
+      Set<SourceKind> kinds,
+      ShardPositions committed,
+      ShardPositions arrivals) {
+    if (committed.isEmpty()) {
+      return ShardPositions.empty();
+    }
+    ShardPositions retired = ShardPositions.empty();
+    if (kinds.contains(SourceKind.KINESIS)) {
+      URI endpoint = endpoint(options.getKinesisEndpoint(), options);
+      try (var kinesis = kinesisClient(endpoint, options)) {
+        retired =
+            retired.merge(
+                RetiredShards.ofKinesis(
+                    kinesis,
+                    options.getKinesisStream(),
+                    committed,
+                    arrivals,
+                    options.getResumeMarginSeconds() * 1000L));
+      }
+    }
+    if (kinds.contains(SourceKind.DYNAMODB_STREAMS)) {
+      URI endpoint = endpoint(options.getDynamodbEndpoint(), options);
+      try (var streams = streamsClient(endpoint, options)) {
+        retired =
+            retired.merge(RetiredShards.ofDynamoDbStreams(streams, tableStreamsOf(committed)));
+      }
+    }
+    return retired;
   }
 
   /** Reads every stream of a run and flattens them into one collection of change messages. */
@@ -524,19 +579,7 @@ public final class StreamJob {
    * worker thread and says nothing about what to do.
    */
   private static void checkKinesisStream(String stream, URI endpoint, Ddb2DeltaOptions options) {
-    var builder = software.amazon.awssdk.services.kinesis.KinesisClient.builder();
-    if (endpoint != null) {
-      builder.endpointOverride(endpoint);
-    }
-    if (LocalAws.isLoopback(endpoint)) {
-      builder.region(LocalAws.region()).credentialsProvider(LocalAws.credentials());
-    } else {
-      if (options.getAwsRegion() != null) {
-        builder.region(options.getAwsRegion());
-      }
-      builder.credentialsProvider(options.getAwsCredentialsProvider());
-    }
-    try (var kinesis = builder.build()) {
+    try (var kinesis = kinesisClient(endpoint, options)) {
       String status =
           kinesis
               .describeStreamSummary(b -> b.streamName(stream))
@@ -557,6 +600,42 @@ public final class StreamJob {
               + " again.",
           e);
     }
+  }
+
+  /** A Kinesis client for the job's own calls, on the endpoint and credentials the IOs use. */
+  private static software.amazon.awssdk.services.kinesis.KinesisClient kinesisClient(
+      URI endpoint, Ddb2DeltaOptions options) {
+    var builder = software.amazon.awssdk.services.kinesis.KinesisClient.builder();
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint);
+    }
+    if (LocalAws.isLoopback(endpoint)) {
+      builder.region(LocalAws.region()).credentialsProvider(LocalAws.credentials());
+    } else {
+      if (options.getAwsRegion() != null) {
+        builder.region(options.getAwsRegion());
+      }
+      builder.credentialsProvider(options.getAwsCredentialsProvider());
+    }
+    return builder.build();
+  }
+
+  /** A DynamoDB Streams client for the job's own calls, as {@link #kinesisClient} is. */
+  private static software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient
+      streamsClient(URI endpoint, Ddb2DeltaOptions options) {
+    var builder = software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient.builder();
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint);
+    }
+    if (LocalAws.isLoopback(endpoint)) {
+      builder.region(LocalAws.region()).credentialsProvider(LocalAws.credentials());
+    } else {
+      if (options.getAwsRegion() != null) {
+        builder.region(options.getAwsRegion());
+      }
+      builder.credentialsProvider(options.getAwsCredentialsProvider());
+    }
+    return builder.build();
   }
 
   static ClientConfiguration clientConfiguration(URI endpoint) {

@@ -102,6 +102,50 @@ public final class ShardPositions implements Serializable {
     return merged;
   }
 
+  /**
+   * These positions without the shards that {@code retired} holds at the same or a newer sequence
+   * number: a retired shard that has moved on since is kept.
+   */
+  public ShardPositions without(ShardPositions retired) {
+    return filter(
+        (stream, shard, sequence) -> {
+          String r = retired.ofStream(stream).get(shard);
+          return r == null || compare(sequence, r) > 0;
+        });
+  }
+
+  /** These positions, of only the shards that {@code other} holds too. */
+  public ShardPositions onlyShardsOf(ShardPositions other) {
+    return filter((stream, shard, sequence) -> other.ofStream(stream).containsKey(shard));
+  }
+
+  /** The number of shards held, over every stream. */
+  public int shardCount() {
+    return byStream.values().stream().mapToInt(Map::size).sum();
+  }
+
+  private interface ShardFilter {
+    boolean keep(String stream, String shard, String sequence);
+  }
+
+  private ShardPositions filter(ShardFilter filter) {
+    TreeMap<String, Map<String, String>> copy = new TreeMap<>();
+    byStream.forEach(
+        (stream, shards) -> {
+          TreeMap<String, String> kept = new TreeMap<>();
+          shards.forEach(
+              (shard, sequence) -> {
+                if (filter.keep(stream, shard, sequence)) {
+                  kept.put(shard, sequence);
+                }
+              });
+          if (!kept.isEmpty()) {
+            copy.put(stream, Collections.unmodifiableMap(kept));
+          }
+        });
+    return copy.equals(byStream) ? this : new ShardPositions(copy);
+  }
+
   /** Compares two sequence numbers numerically. */
   public static int compare(String a, String b) {
     if (a.length() == b.length() && a.chars().allMatch(Character::isDigit)) {

@@ -28,7 +28,7 @@ import java.util.TreeMap;
  *   <li>the committables of one call share one commit per table; a writer's later batches in the
  *       same call go in later commits, in batch order;
  *   <li>tables commit in {@link DeltaTargets#schemas()} order, bronze last, and bronze commits
- *       every batch, even one without rows, with every shard's committed position and newest
+ *       every batch, even one without rows, with every live shard's committed position and newest
  *       arrival in its tags: the table says where each stream resumes.
  * </ul>
  *
@@ -50,6 +50,7 @@ public final class TableCommitter {
   public static final String ARRIVALS_TAG = "ddb2delta.arrivals";
 
   private final ChangeWriters writers;
+  private final ShardPositions retired;
   private final Map<String, DeltaTable> tables = new LinkedHashMap<>();
   private final DeltaTable bronze;
 
@@ -58,7 +59,17 @@ public final class TableCommitter {
   private ShardPositions arrivals = ShardPositions.empty();
 
   public TableCommitter(DeltaTargets targets, ChangeWriters writers) {
+    this(targets, writers, ShardPositions.empty());
+  }
+
+  /**
+   * A committer whose commits leave out the {@code retired} shards (those the source no longer
+   * serves, or that are closed and fully committed), unless one of them has advanced since: the
+   * tags then hold only the shards a restart can still need.
+   */
+  public TableCommitter(DeltaTargets targets, ChangeWriters writers, ShardPositions retired) {
     this.writers = Objects.requireNonNull(writers, "writers");
+    this.retired = Objects.requireNonNull(retired, "retired");
     for (Map.Entry<String, DeltaTableSchema> t : targets.schemas().entrySet()) {
       DeltaTable table = DeltaTable.forPath(targets.pathOf(t.getKey()));
       table.createIfAbsent(t.getKey(), t.getValue(), Map.of());
@@ -157,6 +168,8 @@ public final class TableCommitter {
       nextArrivals = nextArrivals.merge(c.arrivals());
       batches.add(c.writer() + ":" + c.batch());
     }
+    nextPositions = nextPositions.without(retired);
+    nextArrivals = nextArrivals.onlyShardsOf(nextPositions);
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put(POSITIONS_TAG, nextPositions.toJson());
     tags.put(ARRIVALS_TAG, nextArrivals.toJson());

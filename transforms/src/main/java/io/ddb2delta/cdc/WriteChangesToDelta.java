@@ -72,6 +72,8 @@ public abstract class WriteChangesToDelta
 
   abstract Map<String, Long> exportTimeMicrosByTable();
 
+  abstract ShardPositions retiredShards();
+
   abstract Builder toBuilder();
 
   @AutoValue.Builder
@@ -94,6 +96,8 @@ public abstract class WriteChangesToDelta
 
     abstract Builder setExportTimeMicrosByTable(Map<String, Long> times);
 
+    abstract Builder setRetiredShards(ShardPositions retired);
+
     abstract WriteChangesToDelta build();
   }
 
@@ -111,6 +115,7 @@ public abstract class WriteChangesToDelta
         .setMaxBatchRecords(50_000)
         .setTargetFileBytes(128L << 20)
         .setExportTimeMicrosByTable(Map.of())
+        .setRetiredShards(ShardPositions.empty())
         .build();
   }
 
@@ -152,6 +157,15 @@ public abstract class WriteChangesToDelta
    */
   public WriteChangesToDelta withExportTimes(Map<String, Long> exportTimeMicrosByTable) {
     return toBuilder().setExportTimeMicrosByTable(Map.copyOf(exportTimeMicrosByTable)).build();
+  }
+
+  /**
+   * Shards, at their last committed positions, that the commits leave out from now on: shards the
+   * source no longer serves, or closed and fully committed ones that a restart can no longer need.
+   * One that advances after all is kept.
+   */
+  public WriteChangesToDelta withRetiredShards(ShardPositions retired) {
+    return toBuilder().setRetiredShards(retired).build();
   }
 
   @Override
@@ -221,7 +235,7 @@ public abstract class WriteChangesToDelta
                 .discardingFiredPanes()
                 .withAllowedLateness(Duration.ZERO))
         .apply("Group for the committer", GroupByKey.create())
-        .apply("Commit", ParDo.of(new CommitFiles(targets(), writers)))
+        .apply("Commit", ParDo.of(new CommitFiles(targets(), writers, retiredShards())))
         .setCoder(SerializableCoder.of(CommitReport.class));
   }
 
@@ -365,16 +379,18 @@ public abstract class WriteChangesToDelta
         Metrics.distribution(METRICS_NAMESPACE, "read_to_commit_ms");
     private final Gauge lastLag = Metrics.gauge(METRICS_NAMESPACE, "last_commit_lag_ms");
 
+    private final ShardPositions retired;
     private transient TableCommitter committer;
 
-    CommitFiles(DeltaTargets targets, ChangeWriters writers) {
+    CommitFiles(DeltaTargets targets, ChangeWriters writers, ShardPositions retired) {
       this.targets = targets;
       this.writers = writers;
+      this.retired = retired;
     }
 
     @Setup
     public void setup() {
-      committer = new TableCommitter(targets, writers);
+      committer = new TableCommitter(targets, writers, retired);
     }
 
     @ProcessElement

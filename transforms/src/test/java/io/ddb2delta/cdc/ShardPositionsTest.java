@@ -3,6 +3,7 @@ package io.ddb2delta.cdc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ShardPositionsTest {
@@ -43,5 +44,25 @@ class ShardPositionsTest {
     assertThatThrownBy(() -> ShardPositions.fromJson("{\"a\":{\"shard\":\"x1\"}}"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a shard position map");
+  }
+
+  @Test
+  void withoutDropsOnlyShardsThatHaveNotMovedPastTheirRetiredPosition() {
+    ShardPositions committed =
+        ShardPositions.empty()
+            .with("s", "a", "10")
+            .with("s", "b", "20")
+            .with("s", "c", "30")
+            .with("t", "d", "5");
+    ShardPositions retired =
+        ShardPositions.empty().with("s", "a", "10").with("s", "b", "19").with("t", "d", "7");
+
+    ShardPositions left = committed.without(retired);
+
+    // a is at its retired position, d behind it: both go; b moved past 19; c was never retired.
+    assertThat(left.asMap()).isEqualTo(Map.of("s", Map.of("b", "20", "c", "30")));
+    assertThat(left.shardCount()).isEqualTo(2);
+    assertThat(committed.onlyShardsOf(left).asMap()).isEqualTo(left.asMap());
+    assertThat(ShardPositions.empty().with("s", "x", "1").onlyShardsOf(left).isEmpty()).isTrue();
   }
 }

@@ -139,6 +139,25 @@ class WriterAndCommitterTest {
     assertThat(owners).containsExactlyInAnyOrder(0, 1, 2, 3);
   }
 
+  @Test
+  void aRetiredShardLeavesTheCommittedPositionsUnlessItHasMovedOn() {
+    ChangeWriters writers = new ChangeWriters(APP, 1);
+    List<ChangeMessage> first = new ArrayList<>(orders("shardId-0", 1, 5));
+    first.addAll(orders("shardId-1", 1, 3));
+    new TableCommitter(targets, writers)
+        .commit(List.of(writer(writers, 0, HORIZON).writeMessages(first)));
+
+    // A restart retires the closed parent at 5, and shardId-1 at 3, which then moves on to 6.
+    ShardPositions retired =
+        ShardPositions.empty().with(STREAM, "shardId-0", "5").with(STREAM, "shardId-1", "3");
+    TableCommitter committer = new TableCommitter(targets, writers, retired);
+    committer.commit(List.of(writer(writers, 0, HORIZON).writeMessages(orders("shardId-1", 4, 6))));
+
+    assertThat(committer.committedPositions().ofStream(STREAM)).isEqualTo(Map.of("shardId-1", "6"));
+    assertThat(committer.committedArrivals().ofStream(STREAM)).containsOnlyKeys("shardId-1");
+    assertThat(rows(BronzeTable.NAME)).isEqualTo(11);
+  }
+
   private ChangeFileWriter writer(ChangeWriters writers, int writer, long waitMillis) {
     return new ChangeFileWriter(targets, writers, writer, HORIZON, 1 << 20, waitMillis, Map.of());
   }
