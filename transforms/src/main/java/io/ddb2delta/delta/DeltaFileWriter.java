@@ -14,20 +14,17 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.parquet.avro.AvroParquetWriter;
-import org.apache.parquet.avro.AvroWriteSupport;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.schema.MessageType;
 
 /**
  * Writes rows of one Delta table into Snappy-compressed Parquet data files, one open file per
@@ -70,14 +67,16 @@ public final class DeltaFileWriter implements AutoCloseable {
   private final Path localRoot;
   private final org.apache.hadoop.fs.Path hadoopRoot;
   private final Configuration conf;
-  private final Schema avroSchema;
+  private final MessageType parquetSchema;
   private final int[] dataColumns;
   private final int[] partitionColumns;
-  private final AvroMapping.Converter[] converters;
-  private final GenericData.Record record;
+  private final ParquetRows.Column[] columns;
+  private final ParquetRows.Column[] dataColumnWriters;
+  private final boolean[] isPartition;
   private final Object[] dataValues;
-  // The Avro form of the current row, so each value is checked and converted once.
-  private final Object[] converted;
+  // The written form of the current row's stored values, so each value is checked and converted
+  // once.
+  private final Object[] prepared;
   private final Map<List<Object>, OpenFile> open = new LinkedHashMap<>();
   private final List<DataFile> finished = new ArrayList<>();
   private final List<String> finishedLocations = new ArrayList<>();
@@ -116,7 +115,6 @@ public final class DeltaFileWriter implements AutoCloseable {
                 .normalize();
     this.hadoopRoot = hadoop ? new org.apache.hadoop.fs.Path(tableRoot) : null;
     this.conf = new Configuration();
-    conf.setBoolean(AvroWriteSupport.WRITE_OLD_LIST_STRUCTURE, false);
 
     List<DeltaColumn> columns = schema.columns();
     int[] data = new int[columns.size() - schema.partitionColumns().size()];
@@ -129,19 +127,19 @@ public final class DeltaFileWriter implements AutoCloseable {
     this.dataColumns = data;
     this.partitionColumns = schema.partitionColumns().stream().mapToInt(schema::indexOf).toArray();
     List<DeltaColumn> stored = Arrays.stream(data).mapToObj(columns::get).toList();
-    this.avroSchema = AvroMapping.recordSchema(stored);
-    this.converters = new AvroMapping.Converter[columns.size()];
+    this.parquetSchema = ParquetRows.schema(stored);
+    this.columns = new ParquetRows.Column[columns.size()];
     for (int i = 0; i < columns.size(); i++) {
-      DeltaColumn c = columns.get(i);
-      Schema fieldSchema =
-          schema.isPartitionColumn(c.name())
-              ? null
-              : AvroMapping.nonNull(avroSchema.getField(c.name()).schema());
-      converters[i] = AvroMapping.converter(c.type(), fieldSchema);
+      this.columns[i] = ParquetRows.column(columns.get(i).type());
     }
-    this.record = new GenericData.Record(avroSchema);
+    this.isPartition = new boolean[columns.size()];
+    for (int p : partitionColumns) {
+      isPartition[p] = true;
+    }
+    this.dataColumnWriters =
+        Arrays.stream(data).mapToObj(i -> this.columns[i]).toArray(ParquetRows.Column[]::new);
     this.dataValues = new Object[data.length];
-    this.converted = new Object[columns.size()];
+    this.prepared = new Object[data.length];
   }
 
   /** A writer with the default 128 MiB target file size and {@code part} file prefix. */
@@ -166,19 +164,22 @@ public final class DeltaFileWriter implements AutoCloseable {
           throw new IllegalArgumentException(
               "column \"" + columns.get(i).name() + "\" is not nullable but the value is null");
         }
-        converted[i] = null;
-      } else {
-        converted[i] = converters[i].convert(v, columns.get(i).name());
+      } else if (isPartition[i]) {
+        this.columns[i].prepare(v, columns.get(i).name());
       }
+    }
+    // Checked before anything is kept, so a refused row leaves no trace.
+    for (int j = 0; j < dataColumns.length; j++) {
+      Object v = row[dataColumns[j]];
+      prepared[j] =
+          v == null ? null : dataColumnWriters[j].prepare(v, columns.get(dataColumns[j]).name());
     }
     OpenFile file = fileFor(row);
     for (int j = 0; j < dataColumns.length; j++) {
-      Object v = row[dataColumns[j]];
-      dataValues[j] = v;
-      record.put(j, converted[dataColumns[j]]);
+      dataValues[j] = row[dataColumns[j]];
     }
     try {
-      file.writer.write(record);
+      file.writer.write(prepared);
     } catch (IOException e) {
       throw new UncheckedIOException("writing " + file.location, e);
     }
@@ -250,10 +251,8 @@ public final class DeltaFileWriter implements AutoCloseable {
         out = HadoopOutputFile.fromPath(file, conf);
         location = file.toString();
       }
-      AvroParquetWriter.Builder<GenericRecord> builder =
-          AvroParquetWriter.<GenericRecord>builder(out)
-              .withSchema(avroSchema)
-              .withDataModel(GenericData.get())
+      RowWriter.Builder builder =
+          new RowWriter.Builder(out, parquetSchema, dataColumnWriters)
               .withConf(conf)
               .withCompressionCodec(CompressionCodecName.SNAPPY)
               .withRowGroupSize(Math.min(targetFileSize, MAX_ROW_GROUP_SIZE))
@@ -268,7 +267,7 @@ public final class DeltaFileWriter implements AutoCloseable {
           builder.withDictionaryEncoding(column, false).withStatisticsEnabled(column, false);
         }
       }
-      ParquetWriter<GenericRecord> writer = builder.build();
+      ParquetWriter<Object[]> writer = builder.build();
       List<DeltaColumn> stored =
           Arrays.stream(dataColumns).mapToObj(schema.columns()::get).toList();
       return new OpenFile(key, relative, location, partitionValues, writer, new FileStats(stored));
@@ -370,7 +369,7 @@ public final class DeltaFileWriter implements AutoCloseable {
     final String relative;
     final String location;
     final Map<String, String> partitionValues;
-    final ParquetWriter<GenericRecord> writer;
+    final ParquetWriter<Object[]> writer;
     final FileStats stats;
     int rowsSinceSizeCheck;
 
@@ -379,7 +378,7 @@ public final class DeltaFileWriter implements AutoCloseable {
         String relative,
         String location,
         Map<String, String> partitionValues,
-        ParquetWriter<GenericRecord> writer,
+        ParquetWriter<Object[]> writer,
         FileStats stats) {
       this.key = key;
       this.relative = relative;
@@ -387,6 +386,32 @@ public final class DeltaFileWriter implements AutoCloseable {
       this.partitionValues = partitionValues;
       this.writer = writer;
       this.stats = stats;
+    }
+  }
+
+  /** Parquet's writer builder for {@link ParquetRows.RowWriteSupport}. */
+  private static final class RowWriter {
+    private RowWriter() {}
+
+    static final class Builder extends ParquetWriter.Builder<Object[], Builder> {
+      private final MessageType schema;
+      private final ParquetRows.Column[] columns;
+
+      Builder(OutputFile out, MessageType schema, ParquetRows.Column[] columns) {
+        super(out);
+        this.schema = schema;
+        this.columns = columns;
+      }
+
+      @Override
+      protected Builder self() {
+        return this;
+      }
+
+      @Override
+      protected WriteSupport<Object[]> getWriteSupport(Configuration conf) {
+        return new ParquetRows.RowWriteSupport(schema, columns);
+      }
     }
   }
 }
