@@ -154,7 +154,6 @@ public final class LiveDemo {
                   + ", then the job stops once every change is committed");
 
       Ddb2DeltaOptions run = copy(options);
-      run.setSource("export,dynamodb-streams");
       run.setExportPath(String.join(",", exports));
       run.setTableName(String.join(",", tables));
       run.setDynamodbEndpoint(ddb.endpoint().toString());
@@ -211,6 +210,8 @@ public final class LiveDemo {
 
   private static Ddb2DeltaOptions copy(Ddb2DeltaOptions options) {
     List<String> args = new ArrayList<>();
+    // Parsed with the run's sources, which choose the runner's defaults.
+    args.add("--source=export,dynamodb-streams");
     args.add("--deltaRoot=" + options.getDeltaRoot());
     args.add("--targetFileSizeMb=" + options.getTargetFileSizeMb());
     args.add("--progressIntervalSeconds=" + options.getProgressIntervalSeconds());
