@@ -66,6 +66,18 @@ public final class Ddb2Delta {
    * and the run is over and committed.
    */
   public static void finish(Ddb2DeltaOptions options, Supplier<RunSummary> job, boolean exitAfter) {
+    finish(options, job, exitAfter, RunSummary::render);
+  }
+
+  /**
+   * {@link #finish(Ddb2DeltaOptions, Supplier, boolean)}, with the summary printed by {@code
+   * render}.
+   */
+  public static void finish(
+      Ddb2DeltaOptions options,
+      Supplier<RunSummary> job,
+      boolean exitAfter,
+      java.util.function.Function<RunSummary, String> render) {
     RunSummary summary;
     try {
       summary = job.get();
@@ -77,7 +89,7 @@ public final class Ddb2Delta {
       System.exit(1);
       return;
     }
-    System.out.print(summary.render());
+    System.out.print(render.apply(summary));
     if (!options.getSummaryFile().isBlank()) {
       try {
         java.nio.file.Files.writeString(Path.of(options.getSummaryFile()), summary.toJson());
