@@ -53,10 +53,7 @@ public final class Ddb2Delta {
 
   public static void main(String[] args) {
     Ddb2DeltaOptions options = parse(args);
-    finish(
-        options,
-        () -> run(options),
-        !sources(options.getSource()).equals(EnumSet.of(SourceKind.EXPORT)));
+    finish(options, () -> run(options), !isExportOnly(options.getSource()));
   }
 
   /**
@@ -228,7 +225,6 @@ public final class Ddb2Delta {
         counters);
   }
 
-  /** The kinds {@code --source} lists, comma-separated, each at most once. */
   /** True for a {@code --source} of exports only; false for streams or a list run() refuses. */
   private static boolean isExportOnly(String source) {
     try {
@@ -238,6 +234,7 @@ public final class Ddb2Delta {
     }
   }
 
+  /** The kinds {@code --source} lists, comma-separated, each at most once. */
   public static Set<SourceKind> sources(String value) {
     Set<SourceKind> kinds = EnumSet.noneOf(SourceKind.class);
     for (String label : value.split(",")) {

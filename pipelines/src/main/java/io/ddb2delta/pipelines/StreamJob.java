@@ -605,25 +605,27 @@ public final class StreamJob {
   /** A Kinesis client for the job's own calls, on the endpoint and credentials the IOs use. */
   private static software.amazon.awssdk.services.kinesis.KinesisClient kinesisClient(
       URI endpoint, Ddb2DeltaOptions options) {
-    var builder = software.amazon.awssdk.services.kinesis.KinesisClient.builder();
-    if (endpoint != null) {
-      builder.endpointOverride(endpoint);
-    }
-    if (LocalAws.isLoopback(endpoint)) {
-      builder.region(LocalAws.region()).credentialsProvider(LocalAws.credentials());
-    } else {
-      if (options.getAwsRegion() != null) {
-        builder.region(options.getAwsRegion());
-      }
-      builder.credentialsProvider(options.getAwsCredentialsProvider());
-    }
-    return builder.build();
+    return forJob(
+            software.amazon.awssdk.services.kinesis.KinesisClient.builder(), endpoint, options)
+        .build();
   }
 
   /** A DynamoDB Streams client for the job's own calls, as {@link #kinesisClient} is. */
   private static software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient
       streamsClient(URI endpoint, Ddb2DeltaOptions options) {
-    var builder = software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient.builder();
+    return forJob(
+            software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient.builder(),
+            endpoint,
+            options)
+        .build();
+  }
+
+  /**
+   * A client builder on {@code endpoint}: the local stack's region and credentials on loopback,
+   * else {@code --awsRegion} and {@code --awsCredentialsProvider}, as Beam's IOs use them.
+   */
+  private static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>>
+      B forJob(B builder, URI endpoint, Ddb2DeltaOptions options) {
     if (endpoint != null) {
       builder.endpointOverride(endpoint);
     }
@@ -635,7 +637,7 @@ public final class StreamJob {
       }
       builder.credentialsProvider(options.getAwsCredentialsProvider());
     }
-    return builder.build();
+    return builder;
   }
 
   static ClientConfiguration clientConfiguration(URI endpoint) {
