@@ -61,23 +61,24 @@ final class RetiredShards {
     Map<String, String> positions = committed.ofStream(stream);
     Map<String, String> arrived = arrivals.ofStream(stream);
     Set<String> retired = new HashSet<>();
-    long resumeAt = Long.MAX_VALUE;
-    for (Map.Entry<String, String> shard : positions.entrySet()) {
-      State state = states.getOrDefault(shard.getKey(), State.SERVED);
-      if (state == State.GONE) {
-        retired.add(shard.getKey());
-      } else if (state == State.SERVED || !timestampResume) {
-        resumeAt = Math.min(resumeAt, arrivalOf(arrived, shard.getKey()));
-      }
-    }
+    positions.keySet().stream()
+        .filter(shard -> stateOf(states, shard) == State.GONE)
+        .forEach(retired::add);
     if (timestampResume) {
+      // Where the stream resumes: the oldest newest arrival of the shards still served.
+      long resumeAt =
+          positions.keySet().stream()
+              .filter(shard -> stateOf(states, shard) == State.SERVED)
+              .mapToLong(shard -> arrivalOf(arrived, shard))
+              .min()
+              .orElse(Long.MAX_VALUE);
       if (resumeAt != Long.MAX_VALUE && resumeAt != Long.MIN_VALUE) {
         resumeAt -= marginMillis;
       }
-      for (Map.Entry<String, String> shard : positions.entrySet()) {
-        if (states.get(shard.getKey()) == State.CLOSED_AND_READ
-            && arrivalOf(arrived, shard.getKey()) < resumeAt) {
-          retired.add(shard.getKey());
+      for (String shard : positions.keySet()) {
+        if (stateOf(states, shard) == State.CLOSED_AND_READ
+            && arrivalOf(arrived, shard) < resumeAt) {
+          retired.add(shard);
         }
       }
       if (retired.size() == positions.size() && !positions.isEmpty()) {
@@ -93,6 +94,10 @@ final class RetiredShards {
       out = out.with(stream, shard, positions.get(shard));
     }
     return out;
+  }
+
+  private static State stateOf(Map<String, State> states, String shard) {
+    return states.getOrDefault(shard, State.SERVED);
   }
 
   private static long arrivalOf(Map<String, String> arrived, String shard) {

@@ -107,6 +107,9 @@ public final class ShardPositions implements Serializable {
    * number: a retired shard that has moved on since is kept.
    */
   public ShardPositions without(ShardPositions retired) {
+    if (retired.isEmpty()) {
+      return this;
+    }
     return filter(
         (stream, shard, sequence) -> {
           String r = retired.ofStream(stream).get(shard);

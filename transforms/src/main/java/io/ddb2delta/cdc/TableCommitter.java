@@ -168,8 +168,10 @@ public final class TableCommitter {
       nextArrivals = nextArrivals.merge(c.arrivals());
       batches.add(c.writer() + ":" + c.batch());
     }
-    nextPositions = nextPositions.without(retired);
-    nextArrivals = nextArrivals.onlyShardsOf(nextPositions);
+    if (!retired.isEmpty()) {
+      nextPositions = nextPositions.without(retired);
+      nextArrivals = nextArrivals.onlyShardsOf(nextPositions);
+    }
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put(POSITIONS_TAG, nextPositions.toJson());
     tags.put(ARRIVALS_TAG, nextArrivals.toJson());
