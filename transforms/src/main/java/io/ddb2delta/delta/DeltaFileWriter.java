@@ -70,8 +70,9 @@ public final class DeltaFileWriter implements AutoCloseable {
   private final MessageType parquetSchema;
   private final int[] dataColumns;
   private final int[] partitionColumns;
-  private final ParquetRows.Column[] columns;
-  private final ParquetRows.Column[] dataColumnWriters;
+  // Per schema column, and per stored column, how its values are checked and written.
+  private final ParquetRows.Column[] valueColumns;
+  private final ParquetRows.Column[] storedValueColumns;
   private final boolean[] isPartition;
   private final Object[] dataValues;
   // The written form of the current row's stored values, so each value is checked and converted
@@ -128,16 +129,16 @@ public final class DeltaFileWriter implements AutoCloseable {
     this.partitionColumns = schema.partitionColumns().stream().mapToInt(schema::indexOf).toArray();
     List<DeltaColumn> stored = Arrays.stream(data).mapToObj(columns::get).toList();
     this.parquetSchema = ParquetRows.schema(stored);
-    this.columns = new ParquetRows.Column[columns.size()];
+    this.valueColumns = new ParquetRows.Column[columns.size()];
     for (int i = 0; i < columns.size(); i++) {
-      this.columns[i] = ParquetRows.column(columns.get(i).type());
+      valueColumns[i] = ParquetRows.column(columns.get(i).type());
     }
     this.isPartition = new boolean[columns.size()];
     for (int p : partitionColumns) {
       isPartition[p] = true;
     }
-    this.dataColumnWriters =
-        Arrays.stream(data).mapToObj(i -> this.columns[i]).toArray(ParquetRows.Column[]::new);
+    this.storedValueColumns =
+        Arrays.stream(data).mapToObj(i -> valueColumns[i]).toArray(ParquetRows.Column[]::new);
     this.dataValues = new Object[data.length];
     this.prepared = new Object[data.length];
   }
@@ -165,14 +166,14 @@ public final class DeltaFileWriter implements AutoCloseable {
               "column \"" + columns.get(i).name() + "\" is not nullable but the value is null");
         }
       } else if (isPartition[i]) {
-        this.columns[i].prepare(v, columns.get(i).name());
+        valueColumns[i].prepare(v, columns.get(i).name());
       }
     }
     // Checked before anything is kept, so a refused row leaves no trace.
     for (int j = 0; j < dataColumns.length; j++) {
       Object v = row[dataColumns[j]];
       prepared[j] =
-          v == null ? null : dataColumnWriters[j].prepare(v, columns.get(dataColumns[j]).name());
+          v == null ? null : storedValueColumns[j].prepare(v, columns.get(dataColumns[j]).name());
     }
     OpenFile file = fileFor(row);
     for (int j = 0; j < dataColumns.length; j++) {
@@ -252,7 +253,7 @@ public final class DeltaFileWriter implements AutoCloseable {
         location = file.toString();
       }
       RowWriter.Builder builder =
-          new RowWriter.Builder(out, parquetSchema, dataColumnWriters)
+          new RowWriter.Builder(out, parquetSchema, storedValueColumns)
               .withConf(conf)
               .withCompressionCodec(CompressionCodecName.SNAPPY)
               .withRowGroupSize(Math.min(targetFileSize, MAX_ROW_GROUP_SIZE))

@@ -5,6 +5,8 @@ import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.io.api.Binary;
@@ -118,70 +120,30 @@ final class ParquetRows {
   static Column column(DeltaType type) {
     if (type instanceof DeltaType.Primitive p) {
       return switch (p.kind()) {
-        case STRING ->
-            new Column() {
-              @Override
-              public Object prepare(Object value, String column) {
-                if (value instanceof String s) {
-                  return Binary.fromString(s);
-                }
-                throw wrongType(column, value, "string");
-              }
-
-              @Override
-              public void write(RecordConsumer out, Object prepared) {
-                out.addBinary((Binary) prepared);
-              }
-            };
-        case LONG -> longs("long");
-        case TIMESTAMP -> longs("timestamp (Long microseconds since the epoch)");
-        case INT -> ints("int");
-        case DATE -> ints("date (Integer days since the epoch)");
-        case DOUBLE ->
-            new Column() {
-              @Override
-              public Object prepare(Object value, String column) {
-                if (value instanceof Double) {
-                  return value;
-                }
-                throw wrongType(column, value, "double");
-              }
-
-              @Override
-              public void write(RecordConsumer out, Object prepared) {
-                out.addDouble((Double) prepared);
-              }
-            };
+        case STRING -> of(String.class, "string", Binary::fromString, ParquetRows::addBinary);
+        case LONG -> of(Long.class, "long", v -> v, (out, v) -> out.addLong((Long) v));
+        case TIMESTAMP ->
+            of(
+                Long.class,
+                "timestamp (Long microseconds since the epoch)",
+                v -> v,
+                (out, v) -> out.addLong((Long) v));
+        case INT -> of(Integer.class, "int", v -> v, (out, v) -> out.addInteger((Integer) v));
+        case DATE ->
+            of(
+                Integer.class,
+                "date (Integer days since the epoch)",
+                v -> v,
+                (out, v) -> out.addInteger((Integer) v));
+        case DOUBLE -> of(Double.class, "double", v -> v, (out, v) -> out.addDouble((Double) v));
         case BOOLEAN ->
-            new Column() {
-              @Override
-              public Object prepare(Object value, String column) {
-                if (value instanceof Boolean) {
-                  return value;
-                }
-                throw wrongType(column, value, "boolean");
-              }
-
-              @Override
-              public void write(RecordConsumer out, Object prepared) {
-                out.addBoolean((Boolean) prepared);
-              }
-            };
+            of(Boolean.class, "boolean", v -> v, (out, v) -> out.addBoolean((Boolean) v));
         case BINARY ->
-            new Column() {
-              @Override
-              public Object prepare(Object value, String column) {
-                if (value instanceof byte[] bytes) {
-                  return Binary.fromConstantByteArray(bytes);
-                }
-                throw wrongType(column, value, "binary (byte[])");
-              }
-
-              @Override
-              public void write(RecordConsumer out, Object prepared) {
-                out.addBinary((Binary) prepared);
-              }
-            };
+            of(
+                byte[].class,
+                "binary (byte[])",
+                Binary::fromConstantByteArray,
+                ParquetRows::addBinary);
       };
     }
     if (type instanceof DeltaType.Decimal d) {
@@ -194,38 +156,33 @@ final class ParquetRows {
     return map(column(m.value()), m.sql());
   }
 
-  private static Column longs(String description) {
+  /**
+   * A column of values of {@code type} (anything else is refused as not {@code description}),
+   * turned into their written form by {@code prepare} and written by {@code write}.
+   */
+  private static <T> Column of(
+      Class<T> type,
+      String description,
+      Function<T, Object> prepare,
+      BiConsumer<RecordConsumer, Object> write) {
     return new Column() {
       @Override
       public Object prepare(Object value, String column) {
-        if (value instanceof Long) {
-          return value;
+        if (type.isInstance(value)) {
+          return prepare.apply(type.cast(value));
         }
         throw wrongType(column, value, description);
       }
 
       @Override
       public void write(RecordConsumer out, Object prepared) {
-        out.addLong((Long) prepared);
+        write.accept(out, prepared);
       }
     };
   }
 
-  private static Column ints(String description) {
-    return new Column() {
-      @Override
-      public Object prepare(Object value, String column) {
-        if (value instanceof Integer) {
-          return value;
-        }
-        throw wrongType(column, value, description);
-      }
-
-      @Override
-      public void write(RecordConsumer out, Object prepared) {
-        out.addInteger((Integer) prepared);
-      }
-    };
+  private static void addBinary(RecordConsumer out, Object prepared) {
+    out.addBinary((Binary) prepared);
   }
 
   private static Column decimal(DeltaType.Decimal d) {
