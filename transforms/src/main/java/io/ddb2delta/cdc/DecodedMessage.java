@@ -1,5 +1,6 @@
 package io.ddb2delta.cdc;
 
+import io.ddb2delta.change.DecodeException;
 import io.ddb2delta.change.DecodedChange;
 import io.ddb2delta.tables.ChangeRows;
 import java.util.Objects;
@@ -9,15 +10,46 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * A change message with what it decoded to, or, as a dead letter, without: then the message's
  * {@link ChangeMessage#readError()} says why ({@code ERROR_CLASS: reason}).
  *
- * @param change the decoded change; null exactly when the message is a dead letter
+ * <p>Immutable. A message read back from its coding ({@link DecodedMessageCoder}) decodes its
+ * payload again only when {@link #change()} is first asked for: the Spark runner codes every
+ * element in and out of its shuffle, its state and its cache of a multi-output step, and decoding
+ * at each of those was a quarter of a catch-up's CPU.
  */
-public record DecodedMessage(ChangeMessage message, @Nullable DecodedChange change) {
-  public DecodedMessage {
-    Objects.requireNonNull(message, "message");
+public final class DecodedMessage {
+  private final ChangeMessage message;
+  private final @Nullable KinesisRecordDecoder decoder;
+
+  /** Set once, by the constructor or the first {@link #change()} of a message read back. */
+  private @Nullable DecodedChange change;
+
+  /**
+   * @param change the decoded change; null exactly when the message is a dead letter
+   */
+  public DecodedMessage(ChangeMessage message, @Nullable DecodedChange change) {
+    this(message, change, null);
     if ((change == null) == (message.readError() == null)) {
       throw new IllegalArgumentException(
           "a message has a decoded change or a read error, not both or neither: " + message);
     }
+  }
+
+  private DecodedMessage(
+      ChangeMessage message,
+      @Nullable DecodedChange change,
+      @Nullable KinesisRecordDecoder decoder) {
+    this.message = Objects.requireNonNull(message, "message");
+    this.change = change;
+    this.decoder = decoder;
+  }
+
+  /**
+   * A message that decoded before, as it is read back from its coding: its payload is decoded again
+   * by {@code decoder} when the change is first asked for. A dead letter stays one.
+   */
+  static DecodedMessage readBack(ChangeMessage m, KinesisRecordDecoder decoder) {
+    return m.readError() != null
+        ? new DecodedMessage(m, null, null)
+        : new DecodedMessage(m, null, decoder);
   }
 
   /**
@@ -47,7 +79,45 @@ public record DecodedMessage(ChangeMessage message, @Nullable DecodedChange chan
         null);
   }
 
+  public ChangeMessage message() {
+    return message;
+  }
+
+  /** The decoded change; null exactly when the message is a dead letter. */
+  public @Nullable DecodedChange change() {
+    DecodedChange c = change;
+    if (c == null && decoder != null) {
+      try {
+        c = decoder.decode(message.payload(), message.position());
+      } catch (DecodeException e) {
+        throw new IllegalStateException(
+            "a message that decoded before no longer decodes, at " + message.position() + ": " + e,
+            e);
+      }
+      // A race decodes twice and keeps either: DecodedChange is immutable, its fields final.
+      change = c;
+    }
+    return c;
+  }
+
   public boolean isDeadLetter() {
-    return change == null;
+    return message.readError() != null;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof DecodedMessage d
+        && message.equals(d.message)
+        && Objects.equals(change(), d.change());
+  }
+
+  @Override
+  public int hashCode() {
+    return message.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "DecodedMessage[message=" + message + ", change=" + change() + "]";
   }
 }

@@ -1,19 +1,18 @@
 package io.ddb2delta.cdc;
 
-import io.ddb2delta.change.DecodeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.CustomCoder;
 
 /**
- * Codes a {@link DecodedMessage} as its message alone and decodes the payload again when read: a
- * decoded change is a tree of DynamoDB values several times the payload's size, and only a runner
- * that moves the element between machines (the Spark runner's grouping) reads it back at all.
- * Deterministic, since the message's coding is.
+ * Codes a {@link DecodedMessage} as its message alone; read back, the payload is decoded again only
+ * when its change is asked for ({@link DecodedMessage#readBack}). A decoded change is a tree of
+ * DynamoDB values several times the payload's size, and the Spark runner codes an element in and
+ * out several times between the decoder and the writer. Deterministic, since the message's coding
+ * is.
  */
 public final class DecodedMessageCoder extends CustomCoder<DecodedMessage> {
   private final KinesisRecordDecoder decoder;
@@ -34,16 +33,7 @@ public final class DecodedMessageCoder extends CustomCoder<DecodedMessage> {
 
   @Override
   public DecodedMessage decode(InputStream inStream) throws IOException {
-    ChangeMessage m = ChangeMessageCoder.of().decode(inStream);
-    if (m.readError() != null) {
-      return new DecodedMessage(m, null);
-    }
-    try {
-      return new DecodedMessage(m, decoder.decode(m.payload(), m.position()));
-    } catch (DecodeException e) {
-      throw new CoderException(
-          "a message that decoded before no longer does, at " + m.position() + ": " + e, e);
-    }
+    return DecodedMessage.readBack(ChangeMessageCoder.of().decode(inStream), decoder);
   }
 
   @Override

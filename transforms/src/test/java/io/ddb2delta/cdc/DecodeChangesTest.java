@@ -1,6 +1,7 @@
 package io.ddb2delta.cdc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ddb2delta.change.SourceKind;
 import io.ddb2delta.mapping.TableMapping;
@@ -100,6 +101,29 @@ public class DecodeChangesTest {
     DecodedMessage deadBack = roundTrip(coder, dead);
     assertThat(deadBack.isDeadLetter()).isTrue();
     assertThat(deadBack.message().readError()).isEqualTo("INVALID_SHAPE: broken");
+  }
+
+  @Test
+  public void aMessageReadBackDecodesOnlyWhenItsChangeIsAskedFor() throws IOException {
+    ChangeMessage m = message(8, KinesisFixtures.orderInsert("event-8", "ord-8"), null);
+    DecodedMessage live =
+        new DecodedMessage(
+            m, KinesisRecordDecoder.forTables(KEYS).decode(m.payload(), m.position()));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    DecodedMessageCoder.forTables(KEYS).encode(live, out);
+    // A coder for another table: its decoder refuses orders, but only once the change is needed.
+    DecodedMessageCoder other =
+        DecodedMessageCoder.forTables(
+            new DeltaTargets("unused", TableMapping.shipped("users")).keysByTable());
+
+    DecodedMessage back = other.decode(new ByteArrayInputStream(out.toByteArray()));
+
+    assertThat(back.message()).isEqualTo(m);
+    assertThat(back.isDeadLetter()).isFalse();
+    assertThatThrownBy(back::change)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no longer decodes")
+        .hasMessageContaining("shardId-1");
   }
 
   private static DecodedMessage roundTrip(DecodedMessageCoder coder, DecodedMessage d)
