@@ -260,8 +260,7 @@ public final class DeltaFileWriter implements AutoCloseable {
               .withWriteMode(ParquetFileWriter.Mode.CREATE);
       // Dictionaries and page min/max only cost time on values that are all distinct and long
       // (images, ids, positions): Parquet would copy every new max. Delta's own per-file stats,
-      // which
-      // Databricks skips files by, are kept regardless. Size statistics are not read by Spark 3.5.
+      // which Databricks skips files by, are kept regardless. Spark 3.5 reads no size statistics.
       builder.withSizeStatisticsEnabled(false).withDictionaryPageSize(DICTIONARY_PAGE_SIZE);
       for (String column : schema.plainEncodedColumns()) {
         if (!schema.isPartitionColumn(column)) {

@@ -291,6 +291,140 @@ public final class DeltaTable {
         });
   }
 
+  /**
+   * What a copy-on-write rewrite does to the files it was shown: the files it replaces, the files
+   * that replace them (already written) and Delta's MERGE metrics for the commit.
+   */
+  public record Rewrite(List<DataFile> remove, List<DataFile> add, Map<String, String> metrics) {
+    public Rewrite {
+      remove = List.copyOf(remove);
+      add = List.copyOf(add);
+      metrics = Map.copyOf(metrics);
+    }
+  }
+
+  /**
+   * Commits a copy-on-write rewrite under the transaction (appId, version) as one {@code MERGE}
+   * commit of removes, adds and the {@code SetTransaction}, unless the table already holds that
+   * version for appId. {@code plan} sees every data file of the version it reads and writes the
+   * replacements. The whole table counts as read, so any concurrent commit makes this one fail
+   * Delta's conflict check (standalone records only partition predicates, FACTS §11); it is then
+   * planned again on the new version, up to {@code attempts} times, and the files of the failed
+   * plan are deleted. Never commits a plan made on an older version than the one it commits on.
+   */
+  public CommitResult rewrite(
+      String appId,
+      long version,
+      Map<String, String> tags,
+      int attempts,
+      java.util.function.Function<List<DataFile>, Rewrite> plan) {
+    Objects.requireNonNull(appId, "appId");
+    if (attempts < 1) {
+      throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
+    }
+    for (int attempt = 1; ; attempt++) {
+      Snapshot current = snapshot();
+      if (current.getVersion() < 0) {
+        throw new DeltaTableException("table " + path + " does not exist; create it first");
+      }
+      checkWritable(current);
+      OptimisticTransaction txn = guarded(() -> log.startTransaction());
+      if (txn.txnVersion(appId) >= version) {
+        return CommitResult.alreadyCommitted(txn.readVersion());
+      }
+      txn.readWholeTable();
+      Snapshot read = guarded(() -> log.getSnapshotForVersionAsOf(txn.readVersion()));
+      Map<String, AddFile> byPath = new LinkedHashMap<>();
+      List<DataFile> files = new ArrayList<>();
+      for (AddFile f : read.getAllFiles()) {
+        byPath.put(f.getPath(), f);
+        files.add(
+            new DataFile(
+                f.getPath(),
+                f.getPartitionValues(),
+                f.getSize(),
+                f.getModificationTime(),
+                recordsOf(f),
+                f.getStats() == null ? "{}" : f.getStats()));
+      }
+      Rewrite r = plan.apply(List.copyOf(files));
+      long now = System.currentTimeMillis();
+      List<Action> actions = new ArrayList<>();
+      for (DataFile f : r.remove()) {
+        AddFile existing = byPath.get(f.path());
+        if (existing == null) {
+          throw new IllegalArgumentException(
+              "the rewrite removes "
+                  + f.path()
+                  + ", which version "
+                  + read.getVersion()
+                  + " of "
+                  + path
+                  + " does not hold");
+        }
+        actions.add(existing.remove(now, true));
+      }
+      long records = 0;
+      for (DataFile f : r.add()) {
+        actions.add(
+            AddFile.builder(
+                    f.path(), f.partitionValues(), f.sizeBytes(), f.modificationTimeMillis(), true)
+                .stats(jsonString(f.statsJson()))
+                .build());
+        records += f.numRecords();
+      }
+      actions.add(new SetTransaction(appId, version, Optional.of(now)));
+      try {
+        long committed =
+            txn.commit(
+                    actions,
+                    new Operation(Operation.Name.MERGE, jsonStrings(tags), r.metrics()),
+                    ENGINE_INFO)
+                .getVersion();
+        return CommitResult.newVersion(committed, r.add().size(), records);
+      } catch (DeltaConcurrentModificationException e) {
+        deleteQuietly(r.add());
+        if (attempt >= attempts) {
+          throw new DeltaTableException(
+              "a rewrite of "
+                  + path
+                  + " for "
+                  + appId
+                  + " version "
+                  + version
+                  + " lost to concurrent commits "
+                  + attempts
+                  + " times; the table is unchanged by it: "
+                  + e.getMessage(),
+              e);
+        }
+      }
+    }
+  }
+
+  private long recordsOf(AddFile f) {
+    try {
+      JsonNode n = f.getStats() == null ? null : JSON.readTree(f.getStats()).get("numRecords");
+      return n == null || !n.canConvertToLong() ? 0 : n.longValue();
+    } catch (IOException e) {
+      throw new DeltaTableException("stats of " + f.getPath() + " are not JSON", e);
+    }
+  }
+
+  /** Deletes written files no commit references; one that cannot be deleted stays unreferenced. */
+  private void deleteQuietly(List<DataFile> files) {
+    for (DataFile f : files) {
+      try {
+        org.apache.hadoop.fs.Path p =
+            new org.apache.hadoop.fs.Path(
+                new org.apache.hadoop.fs.Path(path), java.net.URI.create(f.path()).getPath());
+        p.getFileSystem(conf).delete(p, false);
+      } catch (IOException | RuntimeException e) {
+        // Unreferenced by the log, so invisible to readers; VACUUM removes it.
+      }
+    }
+  }
+
   private static String jsonString(String value) {
     try {
       return JSON.writeValueAsString(value);

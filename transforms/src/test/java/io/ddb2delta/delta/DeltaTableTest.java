@@ -332,4 +332,41 @@ class DeltaTableTest {
     }
     return target;
   }
+
+  @Test
+  void aRewriteThatLosesToAConcurrentCommitIsPlannedAgainOnTheNewVersion() throws IOException {
+    DeltaTable table = created();
+    table.commit(APP, 0, twoOrders(), DeltaTable.WRITE, Map.of());
+    List<Integer> seen = new ArrayList<>();
+
+    CommitResult result =
+        table.rewrite(
+            "rewrite-app",
+            0,
+            Map.of(),
+            3,
+            files -> {
+              seen.add(files.size());
+              if (seen.size() == 1) {
+                // Another writer appends between this plan's read and its commit.
+                DeltaTable.forPath(root.toString())
+                    .commit(
+                        "other-writer",
+                        0,
+                        write(
+                            SMALL, List.<Object[]>of(new Object[] {"o-3", new BigDecimal("3.00")})),
+                        DeltaTable.WRITE,
+                        Map.of());
+              }
+              DataFile twoOrders =
+                  files.stream().filter(f -> f.numRecords() == 2).findFirst().orElseThrow();
+              return new DeltaTable.Rewrite(List.of(twoOrders), List.of(), Map.of());
+            });
+
+    assertThat(seen).containsExactly(1, 2);
+    assertThat(result.committed()).isTrue();
+    // The first file (o-1 and o-2) is gone; the concurrent append survived the retried plan.
+    assertThat(readBack()).containsOnlyKeys("o-3");
+    assertThat(table.txnVersion("rewrite-app")).isZero();
+  }
 }
