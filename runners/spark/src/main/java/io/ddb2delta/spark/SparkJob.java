@@ -1,9 +1,16 @@
 package io.ddb2delta.spark;
 
 import io.ddb2delta.pipelines.Ddb2Delta;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
+import org.apache.hadoop.util.ShutdownHookManager;
 
 /**
  * The ddb2delta job on Beam's Spark runner, started from the command line ({@code mvn -pl
@@ -36,7 +43,43 @@ public final class SparkJob {
       System.setProperty("spark.driver.bindAddress", "127.0.0.1");
       System.setProperty("spark.driver.host", "127.0.0.1");
     }
+    if (!isGiven(Arrays.asList(all), "checkpointDir")) {
+      Path checkpoint = temporaryCheckpoint();
+      all =
+          Stream.concat(Arrays.stream(all), Stream.of("--checkpointDir=" + checkpoint))
+              .toArray(String[]::new);
+    }
     Ddb2Delta.main(all);
+  }
+
+  /**
+   * Where a run without {@code --checkpointDir} checkpoints: a new temporary folder, deleted when
+   * the JVM ends, after Spark's own shutdown hooks. Beam's default, {@code /tmp/<job name>}, is a
+   * name no later run reuses (it holds the start time and a random suffix), so it could never be
+   * resumed from and was left behind by every run.
+   */
+  static Path temporaryCheckpoint() {
+    try {
+      Path dir = Files.createTempDirectory("ddb2delta-spark-checkpoint-");
+      // Hadoop runs higher priorities first: Spark's hooks at 40, the file systems' at 10, this
+      // last.
+      ShutdownHookManager.get().addShutdownHook(() -> deleteRecursively(dir), 0);
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("creating a temporary Spark checkpoint folder", e);
+    }
+  }
+
+  /** Deletes a folder and everything under it; what cannot be deleted stays. */
+  static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      System.err.println("could not delete the temporary Spark checkpoint " + dir + ": " + e);
+    }
   }
 
   /**
@@ -79,8 +122,12 @@ public final class SparkJob {
   }
 
   private static void addUnlessGiven(List<String> args, String name, String value) {
-    if (args.stream().noneMatch(a -> a.equals("--" + name) || a.startsWith("--" + name + "="))) {
+    if (!isGiven(args, name)) {
       args.add("--" + name + "=" + value);
     }
+  }
+
+  private static boolean isGiven(List<String> args, String name) {
+    return args.stream().anyMatch(a -> a.equals("--" + name) || a.startsWith("--" + name + "="));
   }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ddb2delta.pipelines.Ddb2Delta;
 import io.ddb2delta.pipelines.Ddb2DeltaOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.runners.spark.SparkRunner;
 import org.junit.jupiter.api.Test;
@@ -52,5 +55,19 @@ class SparkJobTest {
 
     assertThat(spark.getUsesProvidedSparkContext()).isTrue();
     assertThat(args).noneMatch(a -> a.startsWith("--sparkMaster"));
+  }
+
+  @Test
+  void aRunWithoutACheckpointDirGetsANewTemporaryOneThatIsDeletedWhole() throws IOException {
+    Path first = SparkJob.temporaryCheckpoint();
+    Path second = SparkJob.temporaryCheckpoint();
+    Files.createDirectories(first.resolve("receivedBlockMetadata"));
+    Files.writeString(first.resolve("receivedBlockMetadata/log-1"), "x");
+
+    assertThat(first).isDirectory().isNotEqualTo(second);
+    SparkJob.deleteRecursively(first);
+    SparkJob.deleteRecursively(second);
+    assertThat(first).doesNotExist();
+    assertThat(second).doesNotExist();
   }
 }
