@@ -25,6 +25,7 @@ import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.schema.MessageType;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Writes rows of one Delta table into Snappy-compressed Parquet data files, one open file per
@@ -106,15 +107,8 @@ public final class DeltaFileWriter implements AutoCloseable {
     this.targetFileSize = targetFileSize;
     this.filePrefix = filePrefix;
 
-    boolean hadoop = URI_SCHEME.matcher(tableRoot).matches() && !tableRoot.startsWith("file:");
-    this.localRoot =
-        hadoop
-            ? null
-            : (tableRoot.startsWith("file:")
-                    ? Paths.get(URI.create(tableRoot))
-                    : Paths.get(tableRoot).toAbsolutePath())
-                .normalize();
-    this.hadoopRoot = hadoop ? new org.apache.hadoop.fs.Path(tableRoot) : null;
+    this.localRoot = localRoot(tableRoot);
+    this.hadoopRoot = localRoot == null ? new org.apache.hadoop.fs.Path(tableRoot) : null;
     this.conf = new Configuration();
 
     List<DeltaColumn> columns = schema.columns();
@@ -141,6 +135,20 @@ public final class DeltaFileWriter implements AutoCloseable {
         Arrays.stream(data).mapToObj(i -> valueColumns[i]).toArray(ParquetRows.Column[]::new);
     this.dataValues = new Object[data.length];
     this.prepared = new Object[data.length];
+  }
+
+  /**
+   * The table root as a local directory, or null when it names another Hadoop file system (any URI
+   * scheme but {@code file:}): the one rule by which table files are written and read back.
+   */
+  static @Nullable Path localRoot(String tableRoot) {
+    if (URI_SCHEME.matcher(tableRoot).matches() && !tableRoot.startsWith("file:")) {
+      return null;
+    }
+    return (tableRoot.startsWith("file:")
+            ? Paths.get(URI.create(tableRoot))
+            : Paths.get(tableRoot).toAbsolutePath())
+        .normalize();
   }
 
   /** A writer with the default 128 MiB target file size and {@code part} file prefix. */

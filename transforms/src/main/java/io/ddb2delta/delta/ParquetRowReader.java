@@ -62,15 +62,13 @@ final class ParquetRowReader {
 
   private InputFile inputFile(String tableRoot, String relativePath) {
     String decoded = URI.create(relativePath).getPath();
+    Path local = DeltaFileWriter.localRoot(tableRoot);
+    if (local != null) {
+      return new LocalInputFile(local.resolve(decoded));
+    }
     try {
-      if (tableRoot.contains("://") && !tableRoot.startsWith("file:")) {
-        org.apache.hadoop.fs.Path p =
-            new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(tableRoot), decoded);
-        return HadoopInputFile.fromPath(p, conf);
-      }
-      Path root =
-          tableRoot.startsWith("file:") ? Path.of(URI.create(tableRoot)) : Path.of(tableRoot);
-      return new LocalInputFile(root.resolve(decoded));
+      return HadoopInputFile.fromPath(
+          new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(tableRoot), decoded), conf);
     } catch (IOException e) {
       throw new UncheckedIOException("opening data file " + relativePath + " of " + tableRoot, e);
     }
