@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -260,17 +261,7 @@ public final class DeltaTable {
               continue;
             }
             for (DataFile f : part.files()) {
-              actions.add(
-                  AddFile.builder(
-                          f.path(),
-                          f.partitionValues(),
-                          f.sizeBytes(),
-                          f.modificationTimeMillis(),
-                          true)
-                      // delta-standalone writes stats verbatim (@JsonRawValue), while the
-                      // protocol stores them as a JSON string: hand it a string literal.
-                      .stats(jsonString(f.statsJson()))
-                      .build());
+              actions.add(added(f));
               records += f.numRecords();
               bytes += f.sizeBytes();
               fileCount++;
@@ -333,7 +324,13 @@ public final class DeltaTable {
         return CommitResult.alreadyCommitted(txn.readVersion());
       }
       txn.readWholeTable();
-      Snapshot read = guarded(() -> log.getSnapshotForVersionAsOf(txn.readVersion()));
+      // startTransaction updated the log to the version it reads, unless another writer has
+      // committed since; only then is that version's snapshot read again.
+      Snapshot latest = log.snapshot();
+      Snapshot read =
+          latest.getVersion() == txn.readVersion()
+              ? latest
+              : guarded(() -> log.getSnapshotForVersionAsOf(txn.readVersion()));
       Map<String, AddFile> byPath = new LinkedHashMap<>();
       List<DataFile> files = new ArrayList<>();
       for (AddFile f : read.getAllFiles()) {
@@ -344,7 +341,7 @@ public final class DeltaTable {
                 f.getPartitionValues(),
                 f.getSize(),
                 f.getModificationTime(),
-                recordsOf(f),
+                statsRecords(f).orElse(0),
                 f.getStats() == null ? "{}" : f.getStats()));
       }
       Rewrite r = plan.apply(List.copyOf(files));
@@ -366,11 +363,7 @@ public final class DeltaTable {
       }
       long records = 0;
       for (DataFile f : r.add()) {
-        actions.add(
-            AddFile.builder(
-                    f.path(), f.partitionValues(), f.sizeBytes(), f.modificationTimeMillis(), true)
-                .stats(jsonString(f.statsJson()))
-                .build());
+        actions.add(added(f));
         records += f.numRecords();
       }
       actions.add(new SetTransaction(appId, version, Optional.of(now)));
@@ -402,10 +395,26 @@ public final class DeltaTable {
     }
   }
 
-  private long recordsOf(AddFile f) {
+  /** The data file's {@code add} action. */
+  private static AddFile added(DataFile f) {
+    return AddFile.builder(
+            f.path(), f.partitionValues(), f.sizeBytes(), f.modificationTimeMillis(), true)
+        // delta-standalone writes stats verbatim (@JsonRawValue), while the protocol stores them
+        // as a JSON string: hand it a string literal.
+        .stats(jsonString(f.statsJson()))
+        .build();
+  }
+
+  /** The file's {@code numRecords} statistic; empty when it has no stats or they lack it. */
+  private static OptionalLong statsRecords(AddFile f) {
+    if (f.getStats() == null) {
+      return OptionalLong.empty();
+    }
     try {
-      JsonNode n = f.getStats() == null ? null : JSON.readTree(f.getStats()).get("numRecords");
-      return n == null || !n.canConvertToLong() ? 0 : n.longValue();
+      JsonNode n = JSON.readTree(f.getStats()).get("numRecords");
+      return n == null || !n.canConvertToLong()
+          ? OptionalLong.empty()
+          : OptionalLong.of(n.longValue());
     } catch (IOException e) {
       throw new DeltaTableException("stats of " + f.getPath() + " are not JSON", e);
     }
@@ -462,15 +471,10 @@ public final class DeltaTable {
         throw new DeltaTableException(
             "data file " + f.getPath() + " in " + path + " has no stats, so no record count");
       }
-      try {
-        JsonNode n = JSON.readTree(f.getStats()).get("numRecords");
-        if (n == null || !n.canConvertToLong()) {
-          throw new DeltaTableException("stats of " + f.getPath() + " have no numRecords");
-        }
-        total += n.longValue();
-      } catch (IOException e) {
-        throw new DeltaTableException("stats of " + f.getPath() + " are not JSON", e);
-      }
+      total +=
+          statsRecords(f)
+              .orElseThrow(
+                  () -> new DeltaTableException("stats of " + f.getPath() + " have no numRecords"));
     }
     return total;
   }

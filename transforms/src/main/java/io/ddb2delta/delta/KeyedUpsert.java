@@ -9,7 +9,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -237,15 +236,15 @@ public final class KeyedUpsert {
     }
     JsonNode min = stats.path("minValues");
     JsonNode max = stats.path("maxValues");
-    Map<Integer, Bound> bounds = new HashMap<>();
+    Bound[] bounds = new Bound[keys.length];
     for (int k = 0; k < keys.length; k++) {
       DeltaColumn c = schema.columns().get(keys[k]);
-      bounds.put(k, new Bound(c.type(), min.get(c.name()), max.get(c.name())));
+      bounds[k] = new Bound(c.type(), min.get(c.name()), max.get(c.name()));
     }
     for (List<Object> key : changed) {
       boolean inside = true;
       for (int k = 0; k < keys.length && inside; k++) {
-        inside = bounds.get(k).mayHold(key.get(k));
+        inside = bounds[k].mayHold(key.get(k));
       }
       if (inside) {
         return true;
