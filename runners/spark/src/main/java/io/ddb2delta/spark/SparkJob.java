@@ -7,9 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.util.ShutdownHookManager;
 
 /**
@@ -72,13 +72,8 @@ public final class SparkJob {
 
   /** Deletes a folder and everything under it; what cannot be deleted stays. */
   static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(dir)) {
-      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException e) {
-      System.err.println("could not delete the temporary Spark checkpoint " + dir + ": " + e);
+    if (Files.exists(dir) && !FileUtil.fullyDelete(dir.toFile())) {
+      System.err.println("could not delete all of the temporary Spark checkpoint " + dir);
     }
   }
 
