@@ -52,12 +52,28 @@ public final class SilverMapper implements Serializable {
   public Object[] map(ChangeRecord record, long processingMicros, @Nullable RawItem rawImage) {
     Map<String, DynamoValue> image = record.currentOrLastImage();
     Object[] row = new Object[columns.size() + 1];
-    for (int i = 0; i < columns.size(); i++) {
-      row[i] = value(columns.get(i), record, image, processingMicros);
-    }
+    typeInto(row, record, image, processingMicros);
     row[columns.size()] =
         rawImage != null ? rawImage.except(mappedTopLevel) : unmappedAttributes(image);
     return row;
+  }
+
+  /**
+   * The declared columns (without {@code _attributes}) typed from one image of the record, such as
+   * a MODIFY's old image, by the same rules as {@link #map}; meta columns come from the record.
+   */
+  public Object[] typeImage(
+      ChangeRecord record, Map<String, DynamoValue> image, long processingMicros) {
+    Object[] row = new Object[columns.size()];
+    typeInto(row, record, image, processingMicros);
+    return row;
+  }
+
+  private void typeInto(
+      Object[] row, ChangeRecord record, Map<String, DynamoValue> image, long processingMicros) {
+    for (int i = 0; i < columns.size(); i++) {
+      row[i] = value(columns.get(i), record, image, processingMicros);
+    }
   }
 
   private static Object value(
