@@ -7,6 +7,8 @@ import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.delta.DeltaTableSchema;
 import io.ddb2delta.export.ExportManifest;
 import io.ddb2delta.export.LoadExport;
+import io.ddb2delta.gold.AggregateGold;
+import io.ddb2delta.gold.WriteGold;
 import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.mapping.TableMappings;
 import io.ddb2delta.tables.DeltaTargets;
@@ -32,6 +34,7 @@ import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 
@@ -185,18 +188,37 @@ public final class Ddb2Delta {
     if (!streams.isEmpty()) {
       read = StreamJob.streams(options, streams, streamMappings, targets, exports);
       description.add(read.description());
-      pipeline
-          .apply("Read changes", read.read())
-          .apply("Decode changes", DecodeChanges.forTables(targets.keysByTable()))
-          .apply(
-              "Commit to Delta",
-              WriteChangesToDelta.into(targets, read.appId())
-                  .withWriters(options.getWriters())
-                  .withCommitInterval(Duration.standardSeconds(options.getCommitIntervalSeconds()))
-                  .withDedupHorizon(Duration.standardSeconds(options.getDedupHorizonSeconds()))
-                  .withTargetFileBytes((long) options.getTargetFileSizeMb() << 20)
-                  .withExportTimes(exportTimes(exports))
-                  .withRetiredShards(read.retired()));
+      PCollectionTuple decoded =
+          pipeline
+              .apply("Read changes", read.read())
+              .apply("Decode changes", DecodeChanges.forTables(targets.keysByTable()));
+      decoded.apply(
+          "Commit to Delta",
+          WriteChangesToDelta.into(targets, read.appId())
+              .withWriters(options.getWriters())
+              .withCommitInterval(Duration.standardSeconds(options.getCommitIntervalSeconds()))
+              .withDedupHorizon(Duration.standardSeconds(options.getDedupHorizonSeconds()))
+              .withTargetFileBytes((long) options.getTargetFileSizeMb() << 20)
+              .withExportTimes(exportTimes(exports))
+              .withRetiredShards(read.retired()));
+      TableMapping gold = goldMapping(options, streamMappings);
+      if (gold != null) {
+        decoded
+            .get(DecodeChanges.DECODED)
+            .apply(
+                "Aggregate gold",
+                AggregateGold.of(gold)
+                    .withAllowedLateness(
+                        Duration.standardSeconds(options.getAllowedLatenessSeconds()))
+                    .withEarlyFiringDelay(
+                        Duration.standardSeconds(options.getEarlyFiringSeconds())))
+            .apply(
+                "Upsert gold",
+                WriteGold.into(options.getDeltaRoot(), read.appId())
+                    .withCommitInterval(
+                        Duration.standardSeconds(options.getCommitIntervalSeconds())));
+        description.add("gold over the changes of table " + gold.table());
+      }
     }
     description.forEach(System.out::println);
 
@@ -223,6 +245,16 @@ public final class Ddb2Delta {
         processCpuNanos() / 1e9,
         RunSummary.readPeakRssBytes(),
         counters);
+  }
+
+  /** The mapping of {@code --goldTable} among the streamed tables, or null for no gold. */
+  static @Nullable TableMapping goldMapping(
+      Ddb2DeltaOptions options, List<TableMapping> streamMappings) {
+    String table = options.getGoldTable().strip();
+    if (table.isEmpty()) {
+      return null;
+    }
+    return streamMappings.stream().filter(m -> m.table().equals(table)).findFirst().orElse(null);
   }
 
   /** True for a {@code --source} of exports only; false for streams or a list run() refuses. */

@@ -143,6 +143,33 @@ public interface Ddb2DeltaOptions extends S3Options {
   void setCommitIntervalSeconds(int value);
 
   @Description(
+      "The DynamoDB table whose streamed changes feed the gold tables (orders_windowed_metrics,"
+          + " orders_hourly_metrics, orders_daily_metrics, customer_analytics,"
+          + " product_performance); its mapping must have the orders columns. Empty for no gold;"
+          + " gold is also off when the run does not map this table.")
+  @Default.String("orders")
+  String getGoldTable();
+
+  void setGoldTable(String value);
+
+  @Description(
+      "Seconds of event time after a 5-minute window's end during which a late change still"
+          + " updates the window's row in orders_windowed_metrics; later ones are left out of it"
+          + " (they are in bronze and silver).")
+  @Default.Integer(3600)
+  int getAllowedLatenessSeconds();
+
+  void setAllowedLatenessSeconds(int value);
+
+  @Description(
+      "Seconds after a window's first change at which its early pane fires, before the"
+          + " watermark passes the window's end.")
+  @Default.Integer(2)
+  int getEarlyFiringSeconds();
+
+  void setEarlyFiringSeconds(int value);
+
+  @Description(
       "Seconds for which committed event ids are remembered, so that a duplicate or a replayed"
           + " record arriving within them is not written again.")
   @Default.Integer(180)

@@ -7,6 +7,7 @@ import io.ddb2delta.local.LocalDynamoDb;
 import io.ddb2delta.local.LocalKinesis;
 import io.ddb2delta.pipelines.RunSummary;
 import io.ddb2delta.testing.ChangeFeeds;
+import io.ddb2delta.testing.GoldOracle;
 import io.ddb2delta.testing.JobProcess;
 import io.ddb2delta.testing.JobRuns;
 import io.ddb2delta.testing.QueryResult;
@@ -152,6 +153,10 @@ class KinesisToDeltaIT {
     assertThat(summary.counters().get("duplicates")).isEqualTo(put - CHANGES);
     assertThat(summary.rowsAdded()).containsEntry("dynamodb_bronze", (long) CHANGES);
     assertBronzeHoldsEachStreamEventOnce(root);
+    // Gold saw the duplicates too, and the generator's updates and removes.
+    assertThat(load.counts().get("orders"))
+        .containsKeys(LoadGenerator.Op.MODIFY, LoadGenerator.Op.REMOVE);
+    GoldOracle.assertGoldMatches(root, dynamo.dynamoDb(), "orders");
   }
 
   @Test
