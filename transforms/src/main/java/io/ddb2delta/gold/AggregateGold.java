@@ -289,13 +289,13 @@ public abstract class AggregateGold
       }
       List<Object> key = List.of(window.start().getMillis() * 1000, pane.getKey().values().get(0));
       Totals t = Totals.of(pane.getValue().values());
-      GoldRow row =
+      // A window's panes come in order and each holds every event before it.
+      long version = t.version() * VERSION_STEPS + Math.min(paneInfo.getIndex(), VERSION_STEPS - 1);
+      out.output(
           new GoldRow(
               new GoldKey(pane.getKey().table(), key),
-              GoldTable.WINDOWED_METRICS.row(key, t, nowMicros()),
-              // A window's panes come in order and each holds every event before it.
-              t.version() * VERSION_STEPS + Math.min(paneInfo.getIndex(), VERSION_STEPS - 1));
-      out.output(row);
+              GoldTable.WINDOWED_METRICS.row(key, t, version, nowMicros()),
+              version));
     }
   }
 
@@ -322,13 +322,13 @@ public abstract class AggregateGold
       state.write(entries);
       GoldKey key = update.getKey();
       Totals t = Totals.of(entries.values());
-      Object[] row = GoldTable.named(key.table()).row(key.values(), t, nowMicros());
-      if (row == null) {
-        emptied.inc();
-      }
       Long last = lastVersion.read();
       long version = Math.max(t.version() * VERSION_STEPS, last == null ? 0 : last + 1);
       lastVersion.write(version);
+      Object[] row = GoldTable.named(key.table()).row(key.values(), t, version, nowMicros());
+      if (row == null) {
+        emptied.inc();
+      }
       out.output(new GoldRow(key, row, version));
     }
   }

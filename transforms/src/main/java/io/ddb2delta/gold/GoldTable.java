@@ -204,14 +204,17 @@ public enum GoldTable {
   /** The table's columns before {@code _version} and {@code updated_at}. */
   abstract Object[] values(List<Object> key, Totals t);
 
-  /** The whole row of a group, or null when no entry is left in it (the row is then deleted). */
-  Object @Nullable [] row(List<Object> key, Totals t, long updatedMicros) {
+  /**
+   * The whole row of a group at {@code version}, or null when no entry is left in it (the row is
+   * then deleted).
+   */
+  Object @Nullable [] row(List<Object> key, Totals t, long version, long updatedMicros) {
     if (t.count() == 0) {
       return null;
     }
     Object[] v = values(key, t);
     Object[] row = java.util.Arrays.copyOf(v, v.length + 2);
-    row[v.length] = t.version();
+    row[v.length] = version;
     row[v.length + 1] = updatedMicros;
     return row;
   }

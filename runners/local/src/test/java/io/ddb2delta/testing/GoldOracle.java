@@ -129,7 +129,7 @@ public final class GoldOracle {
       for (String k : keys) {
         on.add("g." + k + " = o." + k);
       }
-      return "SELECT g.*, o.* FROM "
+      return "SELECT to_json(struct(g.*)) AS gold, to_json(struct(o.*)) AS oracle FROM "
           + gold
           + " g FULL OUTER JOIN ("
           + oracle
