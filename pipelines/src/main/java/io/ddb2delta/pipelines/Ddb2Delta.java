@@ -1,5 +1,6 @@
 package io.ddb2delta.pipelines;
 
+import io.ddb2delta.cdc.CommitReport;
 import io.ddb2delta.cdc.DecodeChanges;
 import io.ddb2delta.cdc.WriteChangesToDelta;
 import io.ddb2delta.change.SourceKind;
@@ -8,7 +9,10 @@ import io.ddb2delta.delta.DeltaTableSchema;
 import io.ddb2delta.export.ExportManifest;
 import io.ddb2delta.export.LoadExport;
 import io.ddb2delta.gold.AggregateGold;
+import io.ddb2delta.gold.GoldCommit;
 import io.ddb2delta.gold.WriteGold;
+import io.ddb2delta.health.HealthRecord;
+import io.ddb2delta.health.WriteHealth;
 import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.mapping.TableMappings;
 import io.ddb2delta.tables.DeltaTargets;
@@ -34,7 +38,12 @@ import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.FlatMapElements;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 
@@ -192,33 +201,50 @@ public final class Ddb2Delta {
           pipeline
               .apply("Read changes", read.read())
               .apply("Decode changes", DecodeChanges.forTables(targets.keysByTable()));
-      decoded.apply(
-          "Commit to Delta",
-          WriteChangesToDelta.into(targets, read.appId())
-              .withWriters(options.getWriters())
-              .withCommitInterval(Duration.standardSeconds(options.getCommitIntervalSeconds()))
-              .withDedupHorizon(Duration.standardSeconds(options.getDedupHorizonSeconds()))
-              .withTargetFileBytes((long) options.getTargetFileSizeMb() << 20)
-              .withExportTimes(exportTimes(exports))
-              .withRetiredShards(read.retired()));
+      PCollection<CommitReport> reports =
+          decoded.apply(
+              "Commit to Delta",
+              WriteChangesToDelta.into(targets, read.appId())
+                  .withWriters(options.getWriters())
+                  .withCommitInterval(Duration.standardSeconds(options.getCommitIntervalSeconds()))
+                  .withDedupHorizon(Duration.standardSeconds(options.getDedupHorizonSeconds()))
+                  .withTargetFileBytes((long) options.getTargetFileSizeMb() << 20)
+                  .withExportTimes(exportTimes(exports))
+                  .withRetiredShards(read.retired()));
+      String appId = read.appId();
+      PCollectionList<HealthRecord> health =
+          PCollectionList.of(
+              reports.apply(
+                  "Health of the commits",
+                  FlatMapElements.into(TypeDescriptor.of(HealthRecord.class))
+                      .via(r -> HealthRecord.of(r, appId))));
       TableMapping gold = goldMapping(options, streamMappings);
       if (gold != null) {
-        decoded
-            .get(DecodeChanges.DECODED)
-            .apply(
-                "Aggregate gold",
-                AggregateGold.of(gold)
-                    .withAllowedLateness(
-                        Duration.standardSeconds(options.getAllowedLatenessSeconds()))
-                    .withEarlyFiringDelay(
-                        Duration.standardSeconds(options.getEarlyFiringSeconds())))
-            .apply(
-                "Upsert gold",
-                WriteGold.into(options.getDeltaRoot(), read.appId())
-                    .withCommitInterval(
-                        Duration.standardSeconds(options.getCommitIntervalSeconds())));
+        PCollection<GoldCommit> goldCommits =
+            decoded
+                .get(DecodeChanges.DECODED)
+                .apply(
+                    "Aggregate gold",
+                    AggregateGold.of(gold)
+                        .withAllowedLateness(
+                            Duration.standardSeconds(options.getAllowedLatenessSeconds()))
+                        .withEarlyFiringDelay(
+                            Duration.standardSeconds(options.getEarlyFiringSeconds())))
+                .apply(
+                    "Upsert gold",
+                    WriteGold.into(options.getDeltaRoot(), read.appId())
+                        .withCommitInterval(
+                            Duration.standardSeconds(options.getCommitIntervalSeconds())));
+        health =
+            health.and(
+                goldCommits.apply(
+                    "Health of the gold commits",
+                    MapElements.into(TypeDescriptor.of(HealthRecord.class))
+                        .via(c -> HealthRecord.of(c, appId))));
         description.add("gold over the changes of table " + gold.table());
       }
+      WriteHealth.gather(health)
+          .apply("Append pipeline health", WriteHealth.into(options.getDeltaRoot(), appId));
     }
     description.forEach(System.out::println);
 

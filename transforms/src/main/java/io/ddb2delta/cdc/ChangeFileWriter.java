@@ -165,6 +165,8 @@ public final class ChangeFileWriter {
     long readSum = 0;
     long minRead = Long.MAX_VALUE;
     long maxRead = Long.MIN_VALUE;
+    long[] eventMillis = new long[ordered.size()];
+    int events = 0;
     String prefix = "part-w" + writer + "-b" + batch + "-" + UUID.randomUUID();
     ShardPositions floor = handled.floor(positions);
     try {
@@ -204,6 +206,9 @@ public final class ChangeFileWriter {
         }
         if (wroteAny) {
           handledNow.add(outcome.identity);
+          if (outcome.change != null) {
+            eventMillis[events++] = outcome.change.eventTimeMicros() / 1000;
+          }
           if (outcome.change != null
               && outcome.change.eventTimeMicros()
                   <= exportTimeMicrosByTable.getOrDefault(
@@ -239,7 +244,8 @@ public final class ChangeFileWriter {
           maxArrival,
           readSum,
           minRead,
-          maxRead);
+          maxRead,
+          EventTimes.of(eventMillis, events));
     } finally {
       for (DeltaFileWriter w : writers.values()) {
         w.close();

@@ -1,6 +1,7 @@
 package io.ddb2delta.cdc;
 
 import java.io.Serializable;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +20,8 @@ import java.util.Map;
  * @param minArrivalMillis the oldest message's arrival time, or 0 when there were none
  * @param committedAtMillis when the last table commit of the batch finished
  * @param positions the shard positions committed to bronze
+ * @param tableCommits each Delta commit the batch made, in order
+ * @param eventTimes the event times of the changes committed, one summary per writer batch
  */
 public record CommitReport(
     long batch,
@@ -30,10 +33,19 @@ public record CommitReport(
     Map<String, Long> rowsByTable,
     long minArrivalMillis,
     long committedAtMillis,
-    ShardPositions positions)
+    ShardPositions positions,
+    List<TableCommit> tableCommits,
+    List<EventTimes> eventTimes)
     implements Serializable {
 
   public CommitReport {
     rowsByTable = Map.copyOf(rowsByTable);
+    tableCommits = List.copyOf(tableCommits);
+    eventTimes = List.copyOf(eventTimes);
   }
+
+  /** One Delta commit: its table, the version it made, the rows it added and how long it took. */
+  public record TableCommit(
+      String table, long tableVersion, long rows, long committedAtMillis, long durationMillis)
+      implements Serializable {}
 }

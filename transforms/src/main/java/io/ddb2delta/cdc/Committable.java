@@ -17,6 +17,7 @@ import java.util.Map;
  * @param rowsByTable rows written per table
  * @param arrivalSum the sum of the messages' arrival times, for the commit-lag mean
  * @param readSum the sum of the times the messages were read, for the read-to-commit mean
+ * @param eventTimes the event times of the changes written, for the event-to-commit quantiles
  */
 public record Committable(
     int writer,
@@ -35,7 +36,8 @@ public record Committable(
     long maxArrivalMillis,
     long readSum,
     long minReadMillis,
-    long maxReadMillis)
+    long maxReadMillis,
+    EventTimes eventTimes)
     implements Serializable {
 
   public Committable {

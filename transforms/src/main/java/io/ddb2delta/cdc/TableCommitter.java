@@ -1,5 +1,6 @@
 package io.ddb2delta.cdc;
 
+import io.ddb2delta.delta.CommitResult;
 import io.ddb2delta.delta.DataFile;
 import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.delta.DeltaTableSchema;
@@ -108,7 +109,7 @@ public final class TableCommitter {
     sync();
     long now = System.currentTimeMillis();
     if (committables.isEmpty()) {
-      return new CommitReport(-1, 0, 0, 0, 0, 0, Map.of(), 0, now, positions);
+      return new CommitReport(-1, 0, 0, 0, 0, 0, Map.of(), 0, now, positions, List.of(), List.of());
     }
     // Round r holds each writer's r-th batch, so a writer's batches commit in order.
     Map<Integer, List<Committable>> byWriter = new TreeMap<>();
@@ -125,8 +126,9 @@ public final class TableCommitter {
         rounds.get(r).add(batches.get(r));
       }
     }
+    List<CommitReport.TableCommit> tableCommits = new ArrayList<>();
     for (List<Committable> round : rounds) {
-      commitRound(round);
+      commitRound(round, tableCommits);
     }
     long messages = 0;
     long duplicates = 0;
@@ -156,10 +158,12 @@ public final class TableCommitter {
         rows,
         minArrival,
         System.currentTimeMillis(),
-        positions);
+        positions,
+        tableCommits,
+        committables.stream().map(Committable::eventTimes).toList());
   }
 
-  private void commitRound(List<Committable> round) {
+  private void commitRound(List<Committable> round, List<CommitReport.TableCommit> made) {
     ShardPositions nextPositions = positions;
     ShardPositions nextArrivals = arrivals;
     StringJoiner batches = new StringJoiner(",");
@@ -187,7 +191,14 @@ public final class TableCommitter {
         }
       }
       if (!parts.isEmpty()) {
-        t.getValue().commit(parts, DeltaTable.STREAMING_UPDATE, tags);
+        long started = System.currentTimeMillis();
+        CommitResult r = t.getValue().commit(parts, DeltaTable.STREAMING_UPDATE, tags);
+        long at = System.currentTimeMillis();
+        if (r.committed()) {
+          made.add(
+              new CommitReport.TableCommit(
+                  t.getKey(), r.tableVersion(), r.recordsAdded(), at, at - started));
+        }
       }
     }
     positions = nextPositions;

@@ -55,8 +55,9 @@ import org.joda.time.Instant;
  *       Contribution#newer}); each event counts once in its window, by event id.
  * </ul>
  *
- * <p>Both paths combine within a bundle first, so the runners' shuffles and state carry one value
- * per group and bundle rather than one per change.
+ * <p>The hourly rows also feed {@link DetectAnomalies}, whose rows go to {@link
+ * GoldTable#ANOMALIES}. Both paths combine within a bundle first, so the runners' shuffles and
+ * state carry one value per group and bundle rather than one per change.
  */
 @AutoValue
 public abstract class AggregateGold
@@ -154,8 +155,11 @@ public abstract class AggregateGold
             .apply("Keep groups", ParDo.of(new KeepGroups()))
             .setCoder(GoldCoders.RowCoder.INSTANCE);
 
+    PCollection<GoldRow> anomalies = current.apply("Detect anomalies", new DetectAnomalies());
+
     return PCollectionList.of(windowed)
         .and(current)
+        .and(anomalies)
         .apply("Rows of every gold table", Flatten.pCollections())
         .setCoder(GoldCoders.RowCoder.INSTANCE);
   }

@@ -135,6 +135,24 @@ public enum GoldTable {
     Object[] values(List<Object> key, Totals t) {
       return new Object[] {key.get(0), t.count(), t.sum(2), t.average(2), t.customers()};
     }
+  },
+  /** The z-score of each hour's order count and revenue against the trailing 24 hours. */
+  ANOMALIES(
+      "orders_anomalies",
+      List.of("hour", "metric"),
+      List.of(
+          DeltaColumn.required("hour", DeltaType.TIMESTAMP),
+          DeltaColumn.required("metric", DeltaType.STRING),
+          DeltaColumn.of("value", DeltaType.DOUBLE),
+          DeltaColumn.of("trailing_mean", DeltaType.DOUBLE),
+          DeltaColumn.of("trailing_stddev", DeltaType.DOUBLE),
+          DeltaColumn.required("trailing_hours", DeltaType.LONG),
+          DeltaColumn.of("z_score", DeltaType.DOUBLE),
+          DeltaColumn.required("severity", DeltaType.STRING))) {
+    @Override
+    Object[] values(List<Object> key, Totals t) {
+      throw new UnsupportedOperationException("anomalies are not totals; see HourlyAnomalies");
+    }
   };
 
   /** The length of a {@link #WINDOWED_METRICS} window: the seed's 5 minutes. */

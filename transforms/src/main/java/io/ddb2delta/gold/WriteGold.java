@@ -190,7 +190,9 @@ public abstract class WriteGold extends PTransform<PCollection<GoldRow>, PCollec
       for (Map.Entry<String, List<KeyedUpsert.Change>> e : byTable.entrySet()) {
         String path = DeltaTargets.pathOf(deltaRoot, e.getKey());
         long batch = Math.max(0, DeltaTable.forPath(path).txnVersion(appId) + 1);
+        long started = System.currentTimeMillis();
         KeyedUpsert.Result result = upsert(e.getKey()).apply(appId, batch, e.getValue());
+        long at = System.currentTimeMillis();
         commits.inc();
         rowsOut.inc(e.getValue().size());
         out.output(
@@ -198,7 +200,8 @@ public abstract class WriteGold extends PTransform<PCollection<GoldRow>, PCollec
                 e.getKey(),
                 result.commit().tableVersion(),
                 e.getValue().size(),
-                System.currentTimeMillis(),
+                at,
+                at - started,
                 result.metrics()));
       }
     }

@@ -80,6 +80,25 @@ class AggregateGoldTest implements Serializable {
     m.put(
         "product_performance p2",
         "order_count=1 total_revenue=25.00 avg_price=25.00 unique_customers=1");
+    // The hours' order counts and revenue against the hours before them: too few to score.
+    m.put(
+        "orders_anomalies 2026-12-01T10:00:00Z order_count",
+        "value=1.0 trailing_mean=null trailing_stddev=null trailing_hours=0 z_score=null"
+            + " severity=NORMAL");
+    m.put(
+        "orders_anomalies 2026-12-01T10:00:00Z revenue",
+        "value=10.0 trailing_mean=null trailing_stddev=null trailing_hours=0 z_score=null"
+            + " severity=NORMAL");
+    m.put(
+        "orders_anomalies 2026-12-01T11:00:00Z order_count",
+        "value=1.0 trailing_mean=1.0 trailing_stddev=null trailing_hours=1 z_score=null"
+            + " severity=NORMAL");
+    m.put(
+        "orders_anomalies 2026-12-01T11:00:00Z revenue",
+        "value=25.0 trailing_mean=10.0 trailing_stddev=null trailing_hours=1 z_score=null"
+            + " severity=NORMAL");
+    m.put("orders_anomalies 2026-12-02T09:00:00Z order_count", "deleted");
+    m.put("orders_anomalies 2026-12-02T09:00:00Z revenue", "deleted");
     m.put(
         "orders_windowed_metrics 2026-12-02T12:00:00Z INSERT",
         "window_end=2026-12-02T12:05:00Z event_count=3 total_amount=35.50 unique_customers=2"
@@ -181,6 +200,54 @@ class AggregateGoldTest implements Serializable {
             key + " event_count=1 total_amount=1.00 unique_customers=1 avg_order_value=1.00",
             key + " event_count=2 total_amount=3.00 unique_customers=2 avg_order_value=1.50",
             key + " event_count=3 total_amount=6.00 unique_customers=3 avg_order_value=2.00");
+    p.run().waitUntilFinish();
+  }
+
+  /**
+   * A day of 10 and 12 orders an hour, then an hour of 14: the graph's anomaly detection marks that
+   * hour's count and revenue ANOMALY (z = 3 / sqrt(24 / 23) = 2.94), and the hours before it
+   * NORMAL.
+   */
+  @Test
+  void anInjectedSpikeInAnHoursOrdersIsAnAnomaly() {
+    List<DecodedMessage> inserts = new ArrayList<>();
+    int n = 0;
+    for (int hour = 0; hour <= 24; hour++) {
+      int orders = hour == 24 ? 14 : hour % 2 == 0 ? 10 : 12;
+      for (int i = 0; i < orders; i++) {
+        n++;
+        String created =
+            java.time.Instant.parse("2026-12-01T00:00:00Z")
+                .plusSeconds(hour * 3600L + i * 60L)
+                .toString();
+        inserts.add(
+            insert(
+                "s" + n,
+                "2026-12-02T12:00:00Z",
+                n,
+                new Order("s" + n, "c" + n, "p1", "5.00", "pending", created)));
+      }
+    }
+    TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(false);
+    PCollection<GoldRow> rows =
+        p.apply(Create.of(inserts).withCoder(OrderChanges.CODER)).apply(AggregateGold.of(ORDERS));
+    PAssert.that(rows)
+        .satisfies(
+            all -> {
+              Map<String, String> latest = GoldRows.latest(all);
+              assertThat(latest.get("orders_anomalies 2026-12-02T00:00:00Z order_count"))
+                  .startsWith("value=14.0 trailing_mean=11.0 trailing_stddev=1.0215")
+                  .contains("trailing_hours=24 z_score=2.9368")
+                  .endsWith("severity=ANOMALY");
+              assertThat(latest.get("orders_anomalies 2026-12-02T00:00:00Z revenue"))
+                  .startsWith("value=70.0 trailing_mean=55.0")
+                  .endsWith("severity=ANOMALY");
+              assertThat(latest.get("orders_anomalies 2026-12-01T23:00:00Z order_count"))
+                  .endsWith("severity=NORMAL");
+              assertThat(latest.keySet().stream().filter(k -> k.startsWith("orders_anomalies")))
+                  .hasSize(50);
+              return null;
+            });
     p.run().waitUntilFinish();
   }
 }

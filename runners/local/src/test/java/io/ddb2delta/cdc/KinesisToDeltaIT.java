@@ -157,6 +157,23 @@ class KinesisToDeltaIT {
     assertThat(load.counts().get("orders"))
         .containsKeys(LoadGenerator.Op.MODIFY, LoadGenerator.Op.REMOVE);
     GoldOracle.assertGoldMatches(root, dynamo.dynamoDb(), "orders");
+
+    // pipeline_health: a row per commit and table, whose records add up to what each table holds.
+    List<QueryResult> health =
+        SparkVerifier.query(
+            "SELECT table_name, sum(records), count(*), max(latency_p99_ms) IS NOT NULL,"
+                + " min(source_lag_ms) >= 0 FROM "
+                + table(root, "pipeline_health")
+                + " WHERE table_name IN ('dynamodb_bronze', 'orders_silver')"
+                + " GROUP BY table_name ORDER BY table_name",
+            "SELECT count(*) FROM " + table(root, "orders_silver"));
+    assertThat(health.get(0).rows()).hasSize(2);
+    assertThat(health.get(0).rows().get(0).subList(0, 2))
+        .containsExactly("dynamodb_bronze", (long) CHANGES);
+    assertThat(health.get(0).rows().get(1).subList(0, 2))
+        .containsExactly("orders_silver", health.get(1).singleValue());
+    assertThat(health.get(0).rows())
+        .allSatisfy(r -> assertThat(r.subList(3, 5)).containsOnly(true));
   }
 
   @Test

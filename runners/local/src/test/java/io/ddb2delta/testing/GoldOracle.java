@@ -97,8 +97,19 @@ public final class GoldOracle {
                     + " WHERE event_type <> 'SNAPSHOT'"
                     + " GROUP BY window(event_timestamp, '5 minutes'), event_type",
                 List.of("event_count", "total_amount", "unique_customers"),
-                List.of("avg_order_value")));
+                List.of("avg_order_value")),
+            // The anomaly rule as shipped for Databricks, over the pipeline's own hourly table.
+            new Check(
+                "orders_anomalies",
+                List.of("hour", "metric"),
+                shippedSql("gold/orders_anomalies.sql"),
+                List.of("trailing_hours", "severity"),
+                List.of("value", "trailing_mean", "trailing_stddev", "z_score"),
+                1e-9));
     List<String> sql = new ArrayList<>();
+    sql.add(
+        "CREATE OR REPLACE TEMPORARY VIEW orders_hourly_metrics AS SELECT * FROM "
+            + table(root, "orders_hourly_metrics"));
     for (Check c : checks) {
       sql.add(c.mismatches(table(root, c.table())));
       sql.add("SELECT count(*) FROM " + table(root, c.table()));
@@ -106,16 +117,26 @@ public final class GoldOracle {
     List<QueryResult> results = SparkVerifier.query(sql);
     for (int i = 0; i < checks.size(); i++) {
       Check c = checks.get(i);
-      assertThat(results.get(2 * i).rowsAsMaps())
+      assertThat(results.get(1 + 2 * i).rowsAsMaps())
           .as(c.table() + " rows that differ from Spark SQL's own aggregate")
           .isEmpty();
-      assertThat((Long) results.get(2 * i + 1).singleValue()).as(c.table() + " rows").isPositive();
+      assertThat((Long) results.get(2 + 2 * i).singleValue()).as(c.table() + " rows").isPositive();
     }
   }
 
   /** One gold table and the oracle's query of it. */
   private record Check(
-      String table, List<String> keys, String oracle, List<String> exact, List<String> averages) {
+      String table,
+      List<String> keys,
+      String oracle,
+      List<String> exact,
+      List<String> averages,
+      double tolerance) {
+    Check(
+        String table, List<String> keys, String oracle, List<String> exact, List<String> averages) {
+      this(table, keys, oracle, exact, averages, 0.005);
+    }
+
     /** The rows of gold and oracle that are not the same, by a full join on the key. */
     String mismatches(String gold) {
       List<String> same = new ArrayList<>();
@@ -123,7 +144,18 @@ public final class GoldOracle {
         same.add("g." + c + " <=> o." + c);
       }
       for (String c : averages) {
-        same.add("coalesce(abs(g." + c + " - o." + c + ") <= 0.005, g." + c + " <=> o." + c + ")");
+        same.add(
+            "coalesce(abs(g."
+                + c
+                + " - o."
+                + c
+                + ") <= "
+                + tolerance
+                + ", g."
+                + c
+                + " <=> o."
+                + c
+                + ")");
       }
       List<String> on = new ArrayList<>();
       for (String k : keys) {
@@ -166,6 +198,15 @@ public final class GoldOracle {
       throw new UncheckedIOException(e);
     }
     return n;
+  }
+
+  /** A file under the repository's sql/, as shipped. */
+  public static String shippedSql(String file) {
+    try {
+      return Files.readString(Path.of("..", "..", "sql").resolve(file), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String table(Path root, String name) {
