@@ -2,8 +2,8 @@
 -- ../ddl/register_tables.sql, by a metastore admin or the catalog's owner.
 --
 -- The readers get USE CATALOG and USE SCHEMA, which only let them reach the schema, and SELECT on the
--- schema, which Unity Catalog passes down to every table and view in it: bronze, silver and
--- quarantine now, the gold tables when they are added. The schema therefore holds only tables the
+-- schema, which Unity Catalog passes down to every table and view in it: bronze, silver,
+-- quarantine, gold, orders_anomalies and pipeline_health. The schema therefore holds only tables the
 -- readers may see. They get no MODIFY, no CREATE, no READ FILES on the storage: they read the tables
 -- through the catalog, never the files under --deltaRoot.
 --
@@ -32,6 +32,20 @@ ALTER TABLE ${catalog_schema}.users_silver OWNER TO `${job_principal}`;
 ALTER TABLE ${catalog_schema}.products_silver OWNER TO `${job_principal}`;
 
 ALTER TABLE ${catalog_schema}.transactions_silver OWNER TO `${job_principal}`;
+
+ALTER TABLE ${catalog_schema}.orders_windowed_metrics OWNER TO `${job_principal}`;
+
+ALTER TABLE ${catalog_schema}.orders_hourly_metrics OWNER TO `${job_principal}`;
+
+ALTER TABLE ${catalog_schema}.orders_daily_metrics OWNER TO `${job_principal}`;
+
+ALTER TABLE ${catalog_schema}.customer_analytics OWNER TO `${job_principal}`;
+
+ALTER TABLE ${catalog_schema}.product_performance OWNER TO `${job_principal}`;
+
+ALTER TABLE ${catalog_schema}.orders_anomalies OWNER TO `${job_principal}`;
+
+ALTER TABLE ${catalog_schema}.pipeline_health OWNER TO `${job_principal}`;
 
 GRANT USE CATALOG ON CATALOG ${catalog} TO `ddb2delta_dashboard_readers`;
 

@@ -588,6 +588,64 @@ class DatabricksBundleTest {
     }
   }
 
+  /**
+   * The three dashboards and the alerts, as the build step generates them from dashboards/ and
+   * sql/alerts/: each dashboard's file exists and is a Lakeview export on the bundle's warehouse;
+   * each alert inlines its rule's SQL (FACTS §10: a file reference deploys the literal text).
+   */
+  @Test
+  void theDashboardsAndAlertsAreTheGeneratedExportsOfTheShippedFiles() throws IOException {
+    Map<String, JsonNode> dashboards = new LinkedHashMap<>();
+    Map<String, JsonNode> alerts = new LinkedHashMap<>();
+    Map<String, Path> fileOf = new LinkedHashMap<>();
+    files.forEach(
+        (file, content) -> {
+          content
+              .path("resources")
+              .path("dashboards")
+              .fields()
+              .forEachRemaining(
+                  d -> {
+                    dashboards.put(d.getKey(), d.getValue());
+                    fileOf.put(d.getKey(), file);
+                  });
+          content
+              .path("resources")
+              .path("alerts")
+              .fields()
+              .forEachRemaining(a -> alerts.put(a.getKey(), a.getValue()));
+        });
+    assertThat(dashboards)
+        .containsOnlyKeys(
+            "ddb2delta_order_monitoring",
+            "ddb2delta_business_intelligence",
+            "ddb2delta_operational_monitoring");
+    Map<String, Integer> widgets = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> d : dashboards.entrySet()) {
+      assertThat(d.getValue().path("warehouse_id").asText()).isEqualTo("${var.warehouse_id}");
+      Path export =
+          fileOf.get(d.getKey()).getParent().resolve(d.getValue().path("file_path").asText());
+      assertThat(export).as("%s's generated export", d.getKey()).isRegularFile();
+      JsonNode lakeview = JSON.readTree(export.toFile());
+      assertThat(lakeview.path("datasets").size()).isPositive();
+      widgets.put(d.getKey(), lakeview.path("pages").get(0).path("layout").size());
+    }
+    assertThat(widgets)
+        .containsEntry("ddb2delta_order_monitoring", 5)
+        .containsEntry("ddb2delta_business_intelligence", 4)
+        .containsEntry("ddb2delta_operational_monitoring", 4);
+    Path rules = module.resolve("../../sql/alerts").normalize();
+    try (DirectoryStream<Path> sqlFiles = Files.newDirectoryStream(rules, "*.sql")) {
+      for (Path rule : sqlFiles) {
+        String name = "ddb2delta_" + rule.getFileName().toString().replace(".sql", "");
+        assertThat(alerts).as("an alert per rule file").containsKey(name);
+        assertThat(alerts.get(name).path("query_text").asText().strip())
+            .isEqualTo(Files.readString(rule).strip());
+      }
+    }
+    assertThat(alerts).hasSize(4);
+  }
+
   @Test
   void theDashboardReadersGetUseAndSelectOnlyAndTheJobOwnsEveryTable() throws IOException {
     Path sql = module.resolve("../../sql").normalize();

@@ -1,0 +1,137 @@
+package io.ddb2delta.dashboards;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * Spark SQL over a local lake: every Delta table under the root is a view of its folder's name, so
+ * SQL written for Databricks, which names tables unqualified, runs here unchanged. A view reads the
+ * table's newest version at every query.
+ */
+public final class Lake implements AutoCloseable {
+  private final SparkSession spark;
+  private final Path root;
+
+  private Lake(SparkSession spark, Path root) {
+    this.spark = spark;
+    this.root = root;
+  }
+
+  /** A Spark session of its own, local and small, in UTC. */
+  public static Lake open(Path root) {
+    SparkSession spark =
+        SparkSession.builder()
+            .appName("ddb2delta-dashboard")
+            .master("local[2]")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+            .config(
+                "spark.sql.catalog.spark_catalog",
+                "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+            .getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    Lake lake = new Lake(spark, root);
+    lake.refreshViews();
+    return lake;
+  }
+
+  /** Makes a view of every Delta table now under the root; returns their names. */
+  public synchronized List<String> refreshViews() {
+    List<String> names = new ArrayList<>();
+    if (!Files.isDirectory(root)) {
+      return names;
+    }
+    try (Stream<Path> dirs = Files.list(root)) {
+      for (Path dir : dirs.sorted().toList()) {
+        if (Files.isDirectory(dir.resolve("_delta_log")) && hasCommit(dir.resolve("_delta_log"))) {
+          String name = dir.getFileName().toString();
+          spark.sql(
+              "CREATE OR REPLACE TEMPORARY VIEW `"
+                  + name
+                  + "` AS SELECT * FROM delta.`"
+                  + dir.toAbsolutePath()
+                  + "`");
+          names.add(name);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return names;
+  }
+
+  private static boolean hasCommit(Path log) throws IOException {
+    try (Stream<Path> files = Files.list(log)) {
+      return files.anyMatch(f -> f.getFileName().toString().endsWith(".json"));
+    }
+  }
+
+  /** A query's result: column names and rows of JSON-friendly values. */
+  public record Result(List<String> columns, List<List<Object>> rows) {
+    public List<Map<String, Object>> asMaps() {
+      List<Map<String, Object>> out = new ArrayList<>();
+      for (List<Object> r : rows) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < columns.size(); i++) {
+          m.put(columns.get(i), r.get(i));
+        }
+        out.add(m);
+      }
+      return out;
+    }
+  }
+
+  /** Runs one statement; timestamps come back as ISO-8601 UTC text, decimals as numbers. */
+  public Result query(String sql) {
+    Dataset<Row> df = spark.sql(sql);
+    List<String> columns = new ArrayList<>();
+    for (StructField f : df.schema().fields()) {
+      columns.add(f.name());
+    }
+    List<List<Object>> rows = new ArrayList<>();
+    for (Row r : df.collectAsList()) {
+      List<Object> row = new ArrayList<>(r.size());
+      for (int i = 0; i < r.size(); i++) {
+        row.add(plain(r.get(i)));
+      }
+      rows.add(row);
+    }
+    return new Result(columns, rows);
+  }
+
+  private static Object plain(Object v) {
+    if (v instanceof Timestamp t) {
+      return t.toInstant().toString();
+    }
+    if (v instanceof Date d) {
+      return d.toLocalDate().toString();
+    }
+    if (v instanceof BigDecimal b) {
+      return b.doubleValue();
+    }
+    return v;
+  }
+
+  @Override
+  public void close() {
+    spark.stop();
+  }
+}
