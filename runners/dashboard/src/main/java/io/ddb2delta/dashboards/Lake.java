@@ -41,7 +41,9 @@ public final class Lake implements AutoCloseable {
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.sql.shuffle.partitions", "1")
+            // Delta's default of 50 partitions makes each snapshot load 50 small tasks.
+            .config("spark.databricks.delta.snapshotPartitions", "1")
             .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
             .config(
                 "spark.sql.catalog.spark_catalog",

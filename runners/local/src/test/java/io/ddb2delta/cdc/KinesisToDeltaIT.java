@@ -7,10 +7,12 @@ import io.ddb2delta.local.LocalDynamoDb;
 import io.ddb2delta.local.LocalKinesis;
 import io.ddb2delta.pipelines.RunSummary;
 import io.ddb2delta.testing.ChangeFeeds;
+import io.ddb2delta.testing.DashboardChecks;
 import io.ddb2delta.testing.GoldOracle;
 import io.ddb2delta.testing.JobProcess;
 import io.ddb2delta.testing.JobRuns;
 import io.ddb2delta.testing.QueryResult;
+import io.ddb2delta.testing.ShippedSql;
 import io.ddb2delta.testing.SparkVerifier;
 import io.ddb2delta.testing.StreamContents;
 import io.ddb2delta.tools.LoadGenerator;
@@ -122,6 +124,13 @@ class KinesisToDeltaIT {
 
     RunSummary again = JobRuns.run(args(stream, root, "--maxReadTimeSeconds=8"));
     assertThat(again.rowsAdded().values()).containsOnly(0L);
+
+    DashboardChecks.assertDashboardsMatch(
+        root,
+        dynamo.dynamoDb(),
+        dynamo.streams(),
+        CHANGES,
+        Map.of("MALFORMED_JSON", 1L, "UNKNOWN_TABLE", 1L, "MISSING_KEY", 1L));
   }
 
   @Test
@@ -174,6 +183,35 @@ class KinesisToDeltaIT {
         .containsExactly("orders_silver", health.get(1).singleValue());
     assertThat(health.get(0).rows())
         .allSatisfy(r -> assertThat(r.subList(3, 5)).containsOnly(true));
+
+    // The shipped DDL declares every table's columns as the pipeline wrote them (Delta refuses a
+    // CREATE TABLE whose schema differs from the table at the location), and the maintenance runs
+    // on them without changing what they hold.
+    Map<String, String> vars =
+        Map.of("catalog_schema", "ddb2delta_it", "delta_root", root.toAbsolutePath().toString());
+    List<String> statements = new ArrayList<>(ShippedSql.registrations(vars));
+    assertThat(statements).anyMatch(st -> st.contains("ddb2delta_it.pipeline_health ("));
+    // Every OPTIMIZE, and the first VACUUM: the others are the same statement on other tables, and
+    // each VACUUM costs about 35 s of local Spark.
+    boolean vacuumed = false;
+    for (String st : ShippedSql.statements("maintenance/optimize.sql", vars)) {
+      if (!st.startsWith("VACUUM") || !vacuumed) {
+        statements.add(st);
+        vacuumed |= st.startsWith("VACUUM");
+      }
+    }
+    assertThat(vacuumed).isTrue();
+    statements.add("SELECT count(*) FROM ddb2delta_it.dynamodb_bronze");
+    statements.add("DESCRIBE HISTORY ddb2delta_it.orders_silver");
+    List<QueryResult> maintained = SparkVerifier.query(statements);
+    assertThat(maintained.get(maintained.size() - 2).singleValue()).isEqualTo((long) CHANGES);
+    List<Object> zOrders = new ArrayList<>();
+    for (Map<String, Object> version : maintained.get(maintained.size() - 1).rowsAsMaps()) {
+      if ("OPTIMIZE".equals(version.get("operation"))) {
+        zOrders.add(((Map<?, ?>) version.get("operationParameters")).get("zOrderBy"));
+      }
+    }
+    assertThat(zOrders).containsExactly("[\"customer_id\",\"event_timestamp\"]");
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.ddb2delta.export.ExportFormat;
 import io.ddb2delta.local.LocalS3;
 import io.ddb2delta.testing.JobRuns;
 import io.ddb2delta.testing.QueryResult;
+import io.ddb2delta.testing.ShippedSql;
 import io.ddb2delta.testing.SparkVerifier;
 import io.ddb2delta.tools.ExportType;
 import io.ddb2delta.tools.ExportWriter;
@@ -164,15 +165,8 @@ class ExportToDeltaIT {
             "catalog_schema", "ddb2delta_it",
             "delta_root", jsonRoot.toAbsolutePath().toString(),
             "export_id", "01700000000000-edgejson");
-    for (String statement : sqlStatements("ddl/register_tables.sql", vars)) {
-      // Only the tables this load wrote: Spark cannot register a Delta location that is empty.
-      java.util.regex.Matcher location =
-          java.util.regex.Pattern.compile("LOCATION '([^']+)'").matcher(statement);
-      if (!location.find() || Files.exists(Path.of(location.group(1)))) {
-        shipped.add(statement);
-      }
-    }
-    shipped.addAll(sqlStatements("checks/reconcile_export.sql", vars));
+    shipped.addAll(ShippedSql.registrations(vars));
+    shipped.addAll(ShippedSql.statements("checks/reconcile_export.sql", vars));
     List<QueryResult> sql = SparkVerifier.query(shipped);
     QueryResult reconciled = sql.get(sql.size() - 1);
     // Per data file, from the fixtures: the edge file's 5 items all reach bronze; the bad-lines
@@ -290,32 +284,6 @@ class ExportToDeltaIT {
     assertThat(detail.get("partitionColumns")).isEqualTo(List.of("table_name", "event_date"));
     assertThat(detail.get("minReaderVersion")).isEqualTo(1L);
     assertThat(detail.get("minWriterVersion")).isEqualTo(2L);
-  }
-
-  /** The statements of a file under sql/, with ${name} variables replaced. */
-  private static List<String> sqlStatements(String file, Map<String, String> vars) {
-    String text;
-    try {
-      text = Files.readString(Path.of("..", "..", "sql").resolve(file));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    for (Map.Entry<String, String> v : vars.entrySet()) {
-      text = text.replace("${" + v.getKey() + "}", v.getValue());
-    }
-    List<String> statements = new ArrayList<>();
-    for (String part : text.split(";\\s*\\n")) {
-      String statement =
-          part.lines()
-              .filter(l -> !l.strip().startsWith("--"))
-              .collect(java.util.stream.Collectors.joining("\n"))
-              .strip();
-      if (!statement.isEmpty()) {
-        statements.add(
-            statement.endsWith(";") ? statement.substring(0, statement.length() - 1) : statement);
-      }
-    }
-    return statements;
   }
 
   private static void checkSilverEdges(QueryResult result, boolean fromJson) {

@@ -173,7 +173,7 @@ public final class GoldOracle {
     }
   }
 
-  private static long writeState(DynamoDbClient dynamo, String table, Path file) {
+  static long writeState(DynamoDbClient dynamo, String table, Path file) {
     StringBuilder lines = new StringBuilder();
     long n = 0;
     for (Map<String, AttributeValue> item :
