@@ -54,7 +54,7 @@ public final class AlertEvaluator {
         }
         Object v = result.rows().isEmpty() ? null : result.rows().get(0).get(i);
         value = v == null ? null : ((Number) v).doubleValue();
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes.
         String error = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
         System.err.println("alert " + r.name() + ": its query failed: " + error);
         out.add(new Outcome(r.name(), null, false, false, error));

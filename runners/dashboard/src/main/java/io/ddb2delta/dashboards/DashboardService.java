@@ -19,12 +19,32 @@ public final class DashboardService {
   private final Lake lake;
   private final List<Dashboard> dashboards;
   private final long minAgeMillis;
+
+  /** The tables the widgets read, which the lake holds in memory between their versions. */
+  private final java.util.Set<String> readTables;
+
   private final Map<String, Refresh> last = new LinkedHashMap<>();
+  private final java.util.concurrent.ExecutorService pool =
+      java.util.concurrent.Executors.newFixedThreadPool(
+          3,
+          r -> {
+            Thread t = new Thread(r, "dashboard-query");
+            t.setDaemon(true);
+            return t;
+          });
 
   public DashboardService(Lake lake, List<Dashboard> dashboards, long minAgeMillis) {
     this.lake = lake;
     this.dashboards = List.copyOf(dashboards);
     this.minAgeMillis = minAgeMillis;
+    java.util.Set<String> read = new java.util.HashSet<>();
+    for (Dashboard d : dashboards) {
+      for (WidgetSql w : d.widgets()) {
+        read.addAll(w.tables());
+      }
+    }
+    read.add("pipeline_health");
+    this.readTables = java.util.Set.copyOf(read);
   }
 
   public List<Dashboard> dashboards() {
@@ -70,31 +90,22 @@ public final class DashboardService {
       return previous;
     }
     long started = System.nanoTime();
-    List<String> tables = lake.refreshViews();
-    List<WidgetResult> widgets = new ArrayList<>();
+    List<String> tables = lake.refreshViews(readTables);
+    // The widgets' queries run side by side: each is mostly Delta log reads and small scans.
+    List<java.util.concurrent.Future<WidgetResult>> running = new ArrayList<>();
     for (WidgetSql w : d.widgets()) {
-      long t0 = System.nanoTime();
-      List<String> columns = List.of();
-      List<List<Object>> rows = List.of();
-      String error = null;
+      running.add(pool.submit(() -> run(w)));
+    }
+    List<WidgetResult> widgets = new ArrayList<>();
+    for (java.util.concurrent.Future<WidgetResult> f : running) {
       try {
-        Lake.Result r = lake.query(w.sql());
-        columns = r.columns();
-        rows = r.rows();
-      } catch (RuntimeException e) {
-        error = firstLine(e);
+        widgets.add(f.get());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException(e.getCause());
       }
-      widgets.add(
-          new WidgetResult(
-              w.name(),
-              w.title(),
-              w.widget(),
-              w.fields(),
-              w.description(),
-              columns,
-              rows,
-              error,
-              (System.nanoTime() - t0) / 1_000_000));
     }
     long freshness = -1;
     if (tables.contains("pipeline_health")) {
@@ -124,7 +135,31 @@ public final class DashboardService {
     return r;
   }
 
-  private static String firstLine(RuntimeException e) {
+  private WidgetResult run(WidgetSql w) {
+    long t0 = System.nanoTime();
+    List<String> columns = List.of();
+    List<List<Object>> rows = List.of();
+    String error = null;
+    try {
+      Lake.Result r = lake.query(w.sql());
+      columns = r.columns();
+      rows = r.rows();
+    } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes.
+      error = firstLine(e);
+    }
+    return new WidgetResult(
+        w.name(),
+        w.title(),
+        w.widget(),
+        w.fields(),
+        w.description(),
+        columns,
+        rows,
+        error,
+        (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private static String firstLine(Exception e) {
     String m = String.valueOf(e.getMessage());
     int nl = m.indexOf('\n');
     return e.getClass().getSimpleName() + ": " + (nl < 0 ? m : m.substring(0, nl));

@@ -25,6 +25,10 @@ import org.apache.spark.sql.types.StructField;
 public final class Lake implements AutoCloseable {
   private final SparkSession spark;
   private final Path root;
+  private final java.util.Set<String> viewed = new java.util.LinkedHashSet<>();
+  private final Map<String, Long> versions = new java.util.HashMap<>();
+  private final java.util.Set<String> inMemory = new java.util.HashSet<>();
+  private final Map<String, Dataset<Row>> frames = new java.util.HashMap<>();
 
   private Lake(SparkSession spark, Path root) {
     this.spark = spark;
@@ -44,6 +48,9 @@ public final class Lake implements AutoCloseable {
             .config("spark.sql.shuffle.partitions", "1")
             // Delta's default of 50 partitions makes each snapshot load 50 small tasks.
             .config("spark.databricks.delta.snapshotPartitions", "1")
+            // A query may read a snapshot up to a second old while a newer one loads in the
+            // background, rather than list the log itself: the widgets of one refresh share it.
+            .config("spark.databricks.delta.stalenessLimit", "1s")
             .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
             .config(
                 "spark.sql.catalog.spark_catalog",
@@ -55,35 +62,78 @@ public final class Lake implements AutoCloseable {
     return lake;
   }
 
-  /** Makes a view of every Delta table now under the root; returns their names. */
-  public synchronized List<String> refreshViews() {
-    List<String> names = new ArrayList<>();
+  /**
+   * Keeps a view of every Delta table under the root, and returns their names. A table in {@code
+   * cached} is read into memory at its newest version, again only when a new version appears, so
+   * that the widgets of a refresh share one read of it; any other table is a view that reads its
+   * newest version at each query.
+   */
+  public synchronized List<String> refreshViews(java.util.Set<String> cached) {
+    // Once held in memory, a table stays so for every caller, and each refresh keeps it current.
+    inMemory.addAll(cached);
     if (!Files.isDirectory(root)) {
-      return names;
+      return List.copyOf(viewed);
     }
     try (Stream<Path> dirs = Files.list(root)) {
       for (Path dir : dirs.sorted().toList()) {
-        if (Files.isDirectory(dir.resolve("_delta_log")) && hasCommit(dir.resolve("_delta_log"))) {
-          String name = dir.getFileName().toString();
+        String name = dir.getFileName().toString();
+        long version = latestVersion(dir.resolve("_delta_log"));
+        if (version < 0) {
+          continue;
+        }
+        if (inMemory.contains(name)) {
+          Long had = versions.get(name);
+          if (had == null || had != version) {
+            Dataset<Row> table =
+                spark
+                    .read()
+                    .format("delta")
+                    .option("versionAsOf", version)
+                    .load(dir.toAbsolutePath().toString())
+                    .cache();
+            table.createOrReplaceTempView(name);
+            Dataset<Row> old = frames.put(name, table);
+            if (old != null) {
+              old.unpersist(false);
+            }
+            versions.put(name, version);
+          }
+        } else if (!viewed.contains(name)) {
           spark.sql(
               "CREATE OR REPLACE TEMPORARY VIEW `"
                   + name
                   + "` AS SELECT * FROM delta.`"
                   + dir.toAbsolutePath()
                   + "`");
-          names.add(name);
         }
+        viewed.add(name);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return names;
+    return List.copyOf(viewed);
   }
 
-  private static boolean hasCommit(Path log) throws IOException {
-    try (Stream<Path> files = Files.list(log)) {
-      return files.anyMatch(f -> f.getFileName().toString().endsWith(".json"));
+  /** {@link #refreshViews(java.util.Set)} with no table held in memory. */
+  public List<String> refreshViews() {
+    return refreshViews(java.util.Set.of());
+  }
+
+  /** The newest version in a Delta log folder, by its commit files; -1 when it has none. */
+  static long latestVersion(Path log) throws IOException {
+    if (!Files.isDirectory(log)) {
+      return -1;
     }
+    long newest = -1;
+    try (Stream<Path> files = Files.list(log)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String n = f.getFileName().toString();
+        if (n.length() == 25 && n.endsWith(".json")) {
+          newest = Math.max(newest, Long.parseLong(n.substring(0, 20)));
+        }
+      }
+    }
+    return newest;
   }
 
   /** A query's result: column names and rows of JSON-friendly values. */

@@ -97,6 +97,18 @@ public record WidgetSql(
     return out;
   }
 
+  /** The tables the query names after FROM or JOIN. */
+  public java.util.Set<String> tables() {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?i)\\b(?:FROM|JOIN)\\s+([A-Za-z_][A-Za-z0-9_]*)")
+            .matcher(sql);
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    return out;
+  }
+
   private static String require(Map<String, String> header, String key, String origin) {
     String v = header.get(key);
     if (v == null || v.isBlank()) {
