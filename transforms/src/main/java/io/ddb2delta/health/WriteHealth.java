@@ -47,7 +47,7 @@ public final class WriteHealth extends PTransform<PCollection<HealthRecord>, PDo
   }
 
   public static WriteHealth into(String deltaRoot, String appId) {
-    return new WriteHealth(deltaRoot, appId, Duration.standardSeconds(10));
+    return new WriteHealth(deltaRoot, appId, Duration.standardSeconds(5));
   }
 
   public WriteHealth withFlushInterval(Duration d) {

@@ -62,6 +62,14 @@ public final class LiveDemo {
     double getDemoRate();
 
     void setDemoRate(double value);
+
+    @Description(
+        "The port of the live dashboard the demo serves at http://127.0.0.1:<port> while it runs;"
+            + " 0 picks a free one, -1 serves none.")
+    @Default.Integer(8080)
+    int getDashboardPort();
+
+    void setDashboardPort(int value);
   }
 
   private LiveDemo() {}
@@ -138,6 +146,7 @@ public final class LiveDemo {
     List<String> tables = TABLES.stream().map(SyntheticTable::tableName).toList();
     System.out.println(
         "live demo: DynamoDB Local (embedded, 127.0.0.1 only) with tables " + tables);
+    LocalDashboard dashboard = startDashboard(options);
     try (LocalDynamoDb ddb = LocalDynamoDb.start()) {
       DynamoDbClient client = ddb.dynamoDb();
       // The load generator creates the tables with their NEW_AND_OLD_IMAGES streams.
@@ -250,7 +259,34 @@ public final class LiveDemo {
       }
       throw new IllegalStateException("live demo failed", e);
     } finally {
+      if (dashboard != null) {
+        dashboard.close();
+      }
       deleteQuietly(work);
+    }
+  }
+
+  /**
+   * The live dashboard over the demo's lake, in its own JVM; a dashboard that cannot start (its
+   * port taken, its module not built) is reported and the demo goes on without it.
+   */
+  private static LocalDashboard startDashboard(Options options) {
+    if (options.getDashboardPort() < 0) {
+      return null;
+    }
+    try {
+      LocalDashboard d =
+          LocalDashboard.start(
+              Path.of(options.getDeltaRoot()), List.of("--port=" + options.getDashboardPort()));
+      System.out.println(
+          "live demo: dashboards at "
+              + d.url()
+              + "/ (Order Monitoring, Business Intelligence, Operational Monitoring; numbers move"
+              + " as the changes are committed)");
+      return d;
+    } catch (RuntimeException e) {
+      System.err.println("live demo: no dashboard: " + e.getMessage());
+      return null;
     }
   }
 

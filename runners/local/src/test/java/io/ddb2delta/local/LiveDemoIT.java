@@ -25,6 +25,7 @@ class LiveDemoIT {
             PipelineOptionsFactory.fromArgs(
                     "--deltaRoot=" + root,
                     "--duration=8s",
+                    "--dashboardPort=-1",
                     "--demoBackfillItems=200",
                     "--progressIntervalSeconds=0")
                 .as(LiveDemo.Options.class));
