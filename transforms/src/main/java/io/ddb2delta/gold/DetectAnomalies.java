@@ -71,7 +71,7 @@ public final class DetectAnomalies extends PTransform<PCollection<GoldRow>, PCol
       List<GoldRow> findings = new ArrayList<>();
       Object[] row = r.row();
       if (row == null) {
-        hours.remove(hour);
+        hours.put(hour, HourlyAnomalies.Hour.deleted(r.version()));
         for (String metric : List.of(HourlyAnomalies.ORDER_COUNT, HourlyAnomalies.REVENUE)) {
           findings.add(new GoldRow(key(hour, metric), null, version));
         }
@@ -82,8 +82,12 @@ public final class DetectAnomalies extends PTransform<PCollection<GoldRow>, PCol
             new HourlyAnomalies.Hour(
                 (Long) row[1], revenue == null ? null : revenue.doubleValue(), r.version()));
       }
-      for (long h :
-          hours.subMap(hour, true, hour + 24 * HourlyAnomalies.HOUR_MICROS, true).keySet()) {
+      for (Map.Entry<Long, HourlyAnomalies.Hour> e :
+          hours.subMap(hour, true, hour + 24 * HourlyAnomalies.HOUR_MICROS, true).entrySet()) {
+        if (!e.getValue().present()) {
+          continue;
+        }
+        long h = e.getKey();
         for (HourlyAnomalies.Finding f : HourlyAnomalies.evaluate(hours, h)) {
           Object[] values = f.values();
           Object[] full = java.util.Arrays.copyOf(values, values.length + 2);
@@ -114,6 +118,7 @@ public final class DetectAnomalies extends PTransform<PCollection<GoldRow>, PCol
         d.writeDouble(h.revenue());
       }
       d.writeLong(h.version());
+      d.writeBoolean(h.present());
       d.flush();
     }
 
@@ -122,7 +127,8 @@ public final class DetectAnomalies extends PTransform<PCollection<GoldRow>, PCol
       java.io.DataInputStream d = new java.io.DataInputStream(in);
       long count = d.readLong();
       Double revenue = d.readBoolean() ? d.readDouble() : null;
-      return new HourlyAnomalies.Hour(count, revenue, d.readLong());
+      long version = d.readLong();
+      return new HourlyAnomalies.Hour(count, revenue, version, d.readBoolean());
     }
   }
 }

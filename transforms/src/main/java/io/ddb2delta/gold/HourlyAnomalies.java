@@ -22,9 +22,18 @@ public final class HourlyAnomalies {
 
   /**
    * An hour's two figures, as of a version of its hourly row; revenue is null when no order of the
-   * hour has an amount.
+   * hour has an amount. An hour whose row was deleted stays, not {@code present}, so that an older
+   * value arriving after the deletion is known to be stale.
    */
-  public record Hour(long orderCount, @Nullable Double revenue, long version) {}
+  public record Hour(long orderCount, @Nullable Double revenue, long version, boolean present) {
+    public Hour(long orderCount, @Nullable Double revenue, long version) {
+      this(orderCount, revenue, version, true);
+    }
+
+    static Hour deleted(long version) {
+      return new Hour(0, null, version, false);
+    }
+  }
 
   /** One metric of one hour, as {@code orders_anomalies} holds it. */
   public record Finding(
@@ -43,13 +52,16 @@ public final class HourlyAnomalies {
     }
   }
 
-  /** The findings of {@code hour} (which {@code hours} must hold), its two metrics. */
+  /** The findings of {@code hour} (which {@code hours} must hold, present), its two metrics. */
   public static List<Finding> evaluate(NavigableMap<Long, Hour> hours, long hour) {
     NavigableMap<Long, Hour> trailing = hours.subMap(hour - 24 * HOUR_MICROS, true, hour, false);
     Hour now = hours.get(hour);
     List<Double> counts = new ArrayList<>();
     List<Double> revenues = new ArrayList<>();
     for (Hour h : trailing.values()) {
+      if (!h.present()) {
+        continue;
+      }
       counts.add((double) h.orderCount());
       if (h.revenue() != null) {
         revenues.add(h.revenue());
