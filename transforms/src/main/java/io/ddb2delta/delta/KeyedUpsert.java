@@ -125,6 +125,11 @@ public final class KeyedUpsert {
     return new Change(key, null, atVersion);
   }
 
+  /** The last batch of {@code appId} the table holds, or -1: the next batch is one more. */
+  public long committedBatch(String appId) {
+    return table.txnVersion(appId);
+  }
+
   /** What a batch did, with Delta's own MERGE metric names. */
   public record Result(CommitResult commit, Map<String, Long> metrics) {}
 

@@ -188,10 +188,10 @@ public abstract class WriteGold extends PTransform<PCollection<GoldRow>, PCollec
         }
       }
       for (Map.Entry<String, List<KeyedUpsert.Change>> e : byTable.entrySet()) {
-        String path = DeltaTargets.pathOf(deltaRoot, e.getKey());
-        long batch = Math.max(0, DeltaTable.forPath(path).txnVersion(appId) + 1);
+        KeyedUpsert upsert = upsert(e.getKey());
+        long batch = Math.max(0, upsert.committedBatch(appId) + 1);
         long started = System.currentTimeMillis();
-        KeyedUpsert.Result result = upsert(e.getKey()).apply(appId, batch, e.getValue());
+        KeyedUpsert.Result result = upsert.apply(appId, batch, e.getValue());
         long at = System.currentTimeMillis();
         commits.inc();
         rowsOut.inc(e.getValue().size());

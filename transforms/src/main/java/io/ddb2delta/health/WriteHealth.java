@@ -103,10 +103,16 @@ public final class WriteHealth extends PTransform<PCollection<HealthRecord>, PDo
   static final class Append extends DoFn<KV<Integer, Iterable<HealthRecord>>, Void> {
     private final String deltaRoot;
     private final String txnAppId;
+    private transient DeltaTable table;
 
     Append(String deltaRoot, String txnAppId) {
       this.deltaRoot = deltaRoot;
       this.txnAppId = txnAppId;
+    }
+
+    @Setup
+    public void setup() {
+      table = DeltaTable.forPath(DeltaTargets.pathOf(deltaRoot, HealthTable.NAME));
     }
 
     @ProcessElement
@@ -118,7 +124,6 @@ public final class WriteHealth extends PTransform<PCollection<HealthRecord>, PDo
       }
       long version = rows.stream().mapToLong(HealthRecord::committedAtMillis).max().orElseThrow();
       String root = DeltaTargets.pathOf(deltaRoot, HealthTable.NAME);
-      DeltaTable table = DeltaTable.forPath(root);
       if (table.txnVersion(txnAppId) >= version) {
         return;
       }

@@ -4,37 +4,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Writes each dashboard as a Lakeview export ({@code <name>.lvdash.json}) that the Databricks
- * bundle deploys: one dataset per widget file, holding the file's SQL, and one page that lays the
- * widgets out two to a row on the 6-column grid. The SQL is the file's, untouched, so the
- * dashboards on Databricks and on the local dashboard run the same queries.
+ * A dashboard as a Lakeview export ({@code <name>.lvdash.json}, written by {@link BundleExport})
+ * that the Databricks bundle deploys: one dataset per widget file, holding the file's SQL, and one
+ * page that lays the widgets out two to a row on the 6-column grid. The SQL is the file's,
+ * untouched, so the dashboards on Databricks and on the local dashboard run the same queries.
  */
 public final class LakeviewExport {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private LakeviewExport() {}
-
-  /** Usage: {@code LakeviewExport <dashboards folder> <output folder>}. */
-  public static void main(String[] args) throws IOException {
-    if (args.length != 2) {
-      throw new IllegalArgumentException("usage: LakeviewExport DASHBOARDS_FOLDER OUTPUT_FOLDER");
-    }
-    Path out = Path.of(args[1]);
-    Files.createDirectories(out);
-    for (Dashboard d : Dashboard.loadAll(Path.of(args[0]))) {
-      Path file = out.resolve(d.name() + ".lvdash.json");
-      Files.writeString(file, JSON.writeValueAsString(export(d)) + "\n");
-      System.out.println("wrote " + file);
-    }
-  }
 
   static ObjectNode export(Dashboard d) {
     ObjectNode root = JSON.createObjectNode();
