@@ -226,6 +226,7 @@ public final class Ddb2Delta {
                 .apply(
                     "Aggregate gold",
                     AggregateGold.of(gold)
+                        .withCommittedChangesOf(options.getDeltaRoot())
                         .withAllowedLateness(
                             Duration.standardSeconds(options.getAllowedLatenessSeconds()))
                         .withEarlyFiringDelay(

@@ -24,6 +24,40 @@ public record SourcePosition(SourceKind kind, String stream, String partition, S
     return new SourcePosition(SourceKind.EXPORT, exportId, dataFileKey, Long.toString(lineNumber));
   }
 
+  /**
+   * The position whose {@link #toString} is {@code text}, as a {@code source_position} column holds
+   * it.
+   *
+   * @throws IllegalArgumentException when {@code text} is not such a form
+   */
+  public static SourcePosition parse(String text) {
+    Objects.requireNonNull(text, "text");
+    if (text.startsWith("export ")) {
+      return split(SourceKind.EXPORT, text, "export ", " file ", " line ");
+    }
+    if (text.startsWith("kinesis ")) {
+      return split(SourceKind.KINESIS, text, "kinesis ", " shard ", " sequence ");
+    }
+    if (text.startsWith("stream ")) {
+      return split(SourceKind.DYNAMODB_STREAMS, text, "stream ", " shard ", " sequence ");
+    }
+    throw new IllegalArgumentException("not a source position: " + text);
+  }
+
+  private static SourcePosition split(
+      SourceKind kind, String text, String prefix, String partitionWord, String offsetWord) {
+    int partition = text.indexOf(partitionWord, prefix.length());
+    int offset = text.lastIndexOf(offsetWord);
+    if (partition < 0 || offset < partition + partitionWord.length()) {
+      throw new IllegalArgumentException("not a " + kind.label() + " position: " + text);
+    }
+    return new SourcePosition(
+        kind,
+        text.substring(prefix.length(), partition),
+        text.substring(partition + partitionWord.length(), offset),
+        text.substring(offset + offsetWord.length()));
+  }
+
   /** The form stored in {@code source_position} columns and shown in errors. */
   @Override
   public String toString() {

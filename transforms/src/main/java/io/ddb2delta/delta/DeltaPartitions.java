@@ -66,6 +66,26 @@ final class DeltaPartitions {
     }
   }
 
+  /** The value {@link #format} gave {@code text} for, in the writer's Java form; null for null. */
+  static Object parse(String text, DeltaType type) {
+    if (text == null) {
+      return null;
+    }
+    return switch (((DeltaType.Primitive) type).kind()) {
+      case STRING -> text;
+      case DATE -> (int) LocalDate.parse(text).toEpochDay();
+      case TIMESTAMP -> {
+        Instant t = TIMESTAMP.parse(text, Instant::from);
+        yield t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
+      }
+      case BINARY -> text.getBytes(StandardCharsets.ISO_8859_1);
+      case LONG -> Long.parseLong(text);
+      case INT -> Integer.parseInt(text);
+      case DOUBLE -> Double.parseDouble(text);
+      case BOOLEAN -> Boolean.parseBoolean(text);
+    };
+  }
+
   /** {@code a=1/b=x%3Ay/} for the given columns and formatted values. */
   static String directory(List<String> columns, String[] values) {
     StringBuilder b = new StringBuilder();

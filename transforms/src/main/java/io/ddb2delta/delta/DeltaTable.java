@@ -42,6 +42,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -335,14 +336,7 @@ public final class DeltaTable {
       List<DataFile> files = new ArrayList<>();
       for (AddFile f : read.getAllFiles()) {
         byPath.put(f.getPath(), f);
-        files.add(
-            new DataFile(
-                f.getPath(),
-                f.getPartitionValues(),
-                f.getSize(),
-                f.getModificationTime(),
-                statsRecords(f).orElse(0),
-                f.getStats() == null ? "{}" : f.getStats()));
+        files.add(dataFile(f));
       }
       Rewrite r = plan.apply(List.copyOf(files));
       long now = System.currentTimeMillis();
@@ -393,6 +387,39 @@ public final class DeltaTable {
         }
       }
     }
+  }
+
+  /** The data files of the current version; none when the table does not exist. */
+  public List<DataFile> files() {
+    Snapshot current = snapshot();
+    if (current.getVersion() < 0) {
+      return List.of();
+    }
+    List<DataFile> files = new ArrayList<>();
+    for (AddFile f : current.getAllFiles()) {
+      files.add(dataFile(f));
+    }
+    return files;
+  }
+
+  /**
+   * Hands each row of {@code file}, a data file of the table at {@code tableRoot}, to {@code to},
+   * in the values the writer takes ({@link ParquetRowReader}) and in the column order of {@code
+   * schema}. Reads the file alone, not the log.
+   */
+  public static void readRows(
+      String tableRoot, DeltaTableSchema schema, DataFile file, Consumer<Object[]> to) {
+    new ParquetRowReader(schema).read(tableRoot, file, to);
+  }
+
+  private static DataFile dataFile(AddFile f) {
+    return new DataFile(
+        f.getPath(),
+        f.getPartitionValues(),
+        f.getSize(),
+        f.getModificationTime(),
+        statsRecords(f).orElse(0),
+        f.getStats() == null ? "{}" : f.getStats());
   }
 
   /** The data file's {@code add} action. */

@@ -21,43 +21,62 @@ import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.LocalInputFile;
 
 /**
- * Reads the rows of a data file of an unpartitioned table back into the values {@link
- * DeltaFileWriter#write} takes: one {@code Object[]} per row in the table's column order, with
- * strings as {@link String}, timestamps as Long microseconds, dates as Integer days, decimals as
- * {@link BigDecimal}, arrays as {@link List} and maps as {@link Map}. What a copy-on-write rewrite
- * copies goes through it, so a row read and written again is the same row.
+ * Reads the rows of a data file back into the values {@link DeltaFileWriter#write} takes: one
+ * {@code Object[]} per row in the table's column order, with strings as {@link String}, timestamps
+ * as Long microseconds, dates as Integer days, decimals as {@link BigDecimal}, arrays as {@link
+ * List} and maps as {@link Map}; partition columns, which data files do not hold, from the file's
+ * partition values. What a copy-on-write rewrite copies goes through it, so a row read and written
+ * again is the same row.
  */
 final class ParquetRowReader {
   private final DeltaTableSchema schema;
   private final Configuration conf = new Configuration();
 
   ParquetRowReader(DeltaTableSchema schema) {
-    if (!schema.partitionColumns().isEmpty()) {
-      throw new IllegalArgumentException(
-          "rows are read back only from unpartitioned tables, not one partitioned by "
-              + schema.partitionColumns());
-    }
     this.schema = schema;
   }
 
-  /**
-   * Hands each row of the file at {@code relativePath} (URI-encoded, as in the log) to {@code to}.
-   */
-  void read(String tableRoot, String relativePath, Consumer<Object[]> to) {
-    InputFile file = inputFile(tableRoot, relativePath);
+  /** Hands each row of {@code file} to {@code to}. */
+  void read(String tableRoot, DataFile file, Consumer<Object[]> to) {
     List<DeltaColumn> columns = schema.columns();
-    try (ParquetReader<Group> reader = new Builder(file).withConf(conf).build()) {
+    Object[] partition = new Object[columns.size()];
+    boolean[] inFile = new boolean[columns.size()];
+    for (int i = 0; i < columns.size(); i++) {
+      DeltaColumn c = columns.get(i);
+      inFile[i] = !schema.partitionColumns().contains(c.name());
+      if (!inFile[i]) {
+        partition[i] = DeltaPartitions.parse(file.partitionValues().get(c.name()), c.type());
+      }
+    }
+    InputFile input = inputFile(tableRoot, file.path());
+    try (ParquetReader<Group> reader = new Builder(input).withConf(conf).build()) {
       for (Group g = reader.read(); g != null; g = reader.read()) {
-        Object[] row = new Object[columns.size()];
+        Object[] row = partition.clone();
         for (int i = 0; i < row.length; i++) {
-          DeltaColumn c = columns.get(i);
-          row[i] = g.getFieldRepetitionCount(c.name()) == 0 ? null : value(g, c.name(), c.type());
+          if (inFile[i]) {
+            DeltaColumn c = columns.get(i);
+            row[i] = g.getFieldRepetitionCount(c.name()) == 0 ? null : value(g, c.name(), c.type());
+          }
         }
         to.accept(row);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("reading data file " + relativePath + " of " + tableRoot, e);
+      throw new UncheckedIOException("reading data file " + file.path() + " of " + tableRoot, e);
     }
+  }
+
+  /**
+   * Hands each row of the file at {@code relativePath} (URI-encoded, as in the log) of an
+   * unpartitioned table to {@code to}.
+   */
+  void read(String tableRoot, String relativePath, Consumer<Object[]> to) {
+    if (!schema.partitionColumns().isEmpty()) {
+      throw new IllegalArgumentException(
+          "a file of a table partitioned by "
+              + schema.partitionColumns()
+              + " is read with its partition values");
+    }
+    read(tableRoot, new DataFile(relativePath, Map.of(), 0, 0, 0, "{}"), to);
   }
 
   private InputFile inputFile(String tableRoot, String relativePath) {

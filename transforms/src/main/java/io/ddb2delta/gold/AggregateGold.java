@@ -29,11 +29,12 @@ import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
-import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
@@ -70,6 +71,8 @@ public abstract class AggregateGold
 
   abstract Duration earlyFiringDelay();
 
+  abstract @Nullable String committedRoot();
+
   abstract Builder toBuilder();
 
   @AutoValue.Builder
@@ -79,6 +82,8 @@ public abstract class AggregateGold
     abstract Builder setAllowedLateness(Duration d);
 
     abstract Builder setEarlyFiringDelay(Duration d);
+
+    abstract Builder setCommittedRoot(@Nullable String deltaRoot);
 
     abstract AggregateGold build();
   }
@@ -100,6 +105,15 @@ public abstract class AggregateGold
     return toBuilder().setEarlyFiringDelay(d).build();
   }
 
+  /**
+   * Starts from what the tables under {@code deltaRoot} hold ({@link ReplayCommitted}): the orders'
+   * changes in bronze, and the stored rows' versions; so gold is whole after a restart, and counts
+   * the rows of exports loaded by earlier runs.
+   */
+  public AggregateGold withCommittedChangesOf(String deltaRoot) {
+    return toBuilder().setCommittedRoot(deltaRoot).build();
+  }
+
   static final MapCoder<String, Contribution> ENTRIES =
       MapCoder.of(StringUtf8Coder.of(), ContributionCoder.of());
   static final KvCoder<GoldKey, Contribution> CONTRIBUTION =
@@ -116,11 +130,38 @@ public abstract class AggregateGold
       throw new IllegalArgumentException("earlyFiringDelay must be positive");
     }
     OrderContributions contributions = new OrderContributions(OrderColumns.of(mapping()));
+    PCollectionTuple replayed =
+        committedRoot() == null
+            ? null
+            : decoded
+                .getPipeline()
+                .apply(
+                    "Replay committed changes",
+                    new ReplayCommitted(committedRoot(), contributions));
 
-    PCollection<GoldRow> windowed =
+    PCollection<KV<GoldKey, Contribution>> events =
         decoded
             .apply("Change events", ParDo.of(new ToEvents(contributions)))
-            .setCoder(CONTRIBUTION)
+            .setCoder(CONTRIBUTION);
+    PCollection<KV<GoldKey, Contribution>> orders =
+        decoded
+            .apply("Order contributions", ParDo.of(new ToOrders(contributions)))
+            .setCoder(CONTRIBUTION);
+    if (replayed != null) {
+      events =
+          PCollectionList.of(events)
+              .and(replayed.get(ReplayCommitted.EVENTS))
+              .apply("With committed events", Flatten.pCollections())
+              .setCoder(CONTRIBUTION);
+      orders =
+          PCollectionList.of(orders)
+              .and(replayed.get(ReplayCommitted.ORDERS))
+              .apply("With committed orders", Flatten.pCollections())
+              .setCoder(CONTRIBUTION);
+    }
+
+    PCollection<GoldRow> windowed =
+        events
             .apply(
                 "Window by event time",
                 Window.<KV<GoldKey, Contribution>>into(
@@ -146,12 +187,19 @@ public abstract class AggregateGold
                     .discardingFiredPanes()
                     .withAllowedLateness(Duration.ZERO));
 
-    PCollection<GoldRow> current =
-        decoded
-            .apply("Order contributions", ParDo.of(new ToOrders(contributions)))
-            .setCoder(CONTRIBUTION)
+    PCollection<KV<GoldKey, Map<String, Contribution>>> groups =
+        orders
             .apply("Combine orders per bundle", ParDo.of(new CombinePerBundle()))
-            .setCoder(GROUP_ENTRIES)
+            .setCoder(GROUP_ENTRIES);
+    if (replayed != null) {
+      groups =
+          PCollectionList.of(groups)
+              .and(replayed.get(ReplayCommitted.FLOORS))
+              .apply("With stored versions", Flatten.pCollections())
+              .setCoder(GROUP_ENTRIES);
+    }
+    PCollection<GoldRow> current =
+        groups
             .apply("Keep groups", ParDo.of(new KeepGroups()))
             .setCoder(GoldCoders.RowCoder.INSTANCE);
 
@@ -286,15 +334,15 @@ public abstract class AggregateGold
     public void process(
         @Element KV<GoldKey, Map<String, Contribution>> pane,
         IntervalWindow window,
-        PaneInfo paneInfo,
         OutputReceiver<GoldRow> out) {
       if (pane.getValue().isEmpty()) {
         return;
       }
       List<Object> key = List.of(window.start().getMillis() * 1000, pane.getKey().values().get(0));
       Totals t = Totals.of(pane.getValue().values());
-      // A window's panes come in order and each holds every event before it.
-      long version = t.version() * VERSION_STEPS + Math.min(paneInfo.getIndex(), VERSION_STEPS - 1);
+      // Events only join a window, once each by event id: a pane with more of them is newer,
+      // whatever pane index a restarted job gives it.
+      long version = t.count();
       out.output(
           new GoldRow(
               new GoldKey(pane.getKey().table(), key),
@@ -303,7 +351,11 @@ public abstract class AggregateGold
     }
   }
 
-  /** Keeps each group's entries and emits its row every time a bundle changes them. */
+  /**
+   * Keeps each group's entries and emits its row every time a bundle changes them. A version floor
+   * ({@link Contribution#versionFloor}) raises the versions the group emits from then on, and
+   * re-emits a group that already has entries.
+   */
   static final class KeepGroups extends DoFn<KV<GoldKey, Map<String, Contribution>>, GoldRow> {
     @StateId("entries")
     private final StateSpec<ValueState<Map<String, Contribution>>> entriesSpec =
@@ -322,12 +374,24 @@ public abstract class AggregateGold
         OutputReceiver<GoldRow> out) {
       Map<String, Contribution> stored = state.read();
       Map<String, Contribution> entries = stored == null ? new HashMap<>() : new HashMap<>(stored);
-      update.getValue().forEach((id, c) -> entries.merge(id, c, Contribution::newer));
+      Long last = lastVersion.read();
+      long floor = last == null ? -1 : last;
+      for (Map.Entry<String, Contribution> e : update.getValue().entrySet()) {
+        if (e.getKey().equals(Contribution.FLOOR_ID)) {
+          floor = Math.max(floor, e.getValue().eventMicros());
+        } else {
+          entries.merge(e.getKey(), e.getValue(), Contribution::newer);
+        }
+      }
+      if (entries.isEmpty()) {
+        // Only a floor, before any entry: there is no row to emit yet.
+        lastVersion.write(floor);
+        return;
+      }
       state.write(entries);
       GoldKey key = update.getKey();
       Totals t = Totals.of(entries.values());
-      Long last = lastVersion.read();
-      long version = Math.max(t.version() * VERSION_STEPS, last == null ? 0 : last + 1);
+      long version = Math.max(t.version() * VERSION_STEPS, floor + 1);
       lastVersion.write(version);
       Object[] row = GoldTable.named(key.table()).row(key.values(), t, version, nowMicros());
       if (row == null) {
@@ -338,9 +402,9 @@ public abstract class AggregateGold
   }
 
   /**
-   * A row's version is {@code VERSION_STEPS} times the event time (microseconds) of its newest
-   * change, plus a step that orders the values a group takes while that change is its newest: so
-   * versions of one row strictly increase, and a stale value never replaces a newer one.
+   * A current-order row's version is {@code VERSION_STEPS} times the event time (microseconds) of
+   * its newest change, plus a step that orders the values a group takes while that change is its
+   * newest: so versions of one row strictly increase, and a stale value never replaces a newer one.
    */
   static final long VERSION_STEPS = 1000;
 

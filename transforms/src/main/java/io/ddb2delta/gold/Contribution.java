@@ -29,6 +29,20 @@ public record Contribution(
     Objects.requireNonNull(sequence, "sequence");
   }
 
+  /**
+   * The entry id of a {@link #versionFloor}: no order's, as DynamoDB refuses empty key values, nor
+   * any event's.
+   */
+  static final String FLOOR_ID = "";
+
+  /**
+   * Not an entry: the version of the group's row as stored, which the group's next row must exceed
+   * ({@link ReplayCommitted}).
+   */
+  static Contribution versionFloor(long version) {
+    return new Contribution(FLOOR_ID, version, "0", false, null, null, null);
+  }
+
   /** That the entry left the group, as of this change. */
   public static Contribution left(String id, long eventMicros, String sequence) {
     return new Contribution(id, eventMicros, sequence, false, null, null, null);

@@ -180,8 +180,9 @@ public enum GoldTable {
             "_version",
             DeltaType.LONG,
             false,
-            "1000 x the event time (microseconds) of the newest change this row reflects, plus"
-                + " a step; greater for every newer value of the row"));
+            "greater for every newer value of the row: a window's event count; for current"
+                + " orders, 1000 x the event time (microseconds) of the newest change the row"
+                + " reflects, plus a step"));
     all.add(
         new DeltaColumn(
             "updated_at", DeltaType.TIMESTAMP, false, "when the pipeline computed this row"));

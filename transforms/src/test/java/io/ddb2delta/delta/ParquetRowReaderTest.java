@@ -39,8 +39,27 @@ class ParquetRowReaderTest {
   }
 
   @Test
-  void refusesAPartitionedTable() {
-    assertThatThrownBy(() -> new ParquetRowReader(EveryTypeRows.SCHEMA))
+  void readsBackAPartitionedTablesRowsWithTheValuesOfTheirPartitions() {
+    List<DataFile> files;
+    try (DeltaFileWriter w = DeltaFileWriter.create(root.toString(), EveryTypeRows.SCHEMA)) {
+      EveryTypeRows.ROWS.forEach(w::write);
+      files = w.finish();
+    }
+    List<String> back = new ArrayList<>();
+    ParquetRowReader reader = new ParquetRowReader(EveryTypeRows.SCHEMA);
+    for (DataFile f : files) {
+      reader.read(root.toString(), f, r -> back.add(Arrays.deepToString(r)));
+    }
+
+    assertThat(back)
+        .containsExactlyInAnyOrderElementsOf(
+            EveryTypeRows.ROWS.stream().map(Arrays::deepToString).toList());
+  }
+
+  @Test
+  void aPartitionedTablesFileIsNotReadByItsPathAlone() {
+    ParquetRowReader reader = new ParquetRowReader(EveryTypeRows.SCHEMA);
+    assertThatThrownBy(() -> reader.read(root.toString(), "x.parquet", r -> {}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("event_date");
   }

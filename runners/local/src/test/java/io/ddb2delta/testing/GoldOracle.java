@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ddb2delta.delta.DeltaTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -198,6 +200,31 @@ public final class GoldOracle {
       throw new UncheckedIOException(e);
     }
     return n;
+  }
+
+  /** Waits until no gold table has had a commit for 6 s (gold commits every second, if changed). */
+  public static void awaitGoldSettled(Path lake, JobProcess job) throws InterruptedException {
+    List<DeltaTable> gold =
+        List.of(
+                "orders_windowed_metrics",
+                "orders_hourly_metrics",
+                "orders_daily_metrics",
+                "customer_analytics",
+                "product_performance",
+                "orders_anomalies")
+            .stream()
+            .map(t -> DeltaTable.forPath(lake.resolve(t).toString()))
+            .toList();
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    long last = -1;
+    int quiet = 0;
+    while (quiet < 6 && System.nanoTime() < deadline) {
+      assertThat(job.isAlive()).as("job alive: %s", job.output()).isTrue();
+      long versions = gold.stream().mapToLong(t -> t.exists() ? t.version() : -1).sum();
+      quiet = versions == last ? quiet + 1 : 0;
+      last = versions;
+      Thread.sleep(1_000);
+    }
   }
 
   /** A file under the repository's sql/, as shipped. */
