@@ -20,6 +20,7 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
@@ -28,7 +29,6 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 
@@ -72,14 +72,17 @@ final class ReplayCommitted extends PTransform<PBegin, PCollectionTuple> {
         rows.add(KV.of(t.tableName(), f));
       }
     }
-    PCollectionTuple replayed =
+    // Single-output steps and filters: the Spark runner cannot translate a multi-output ParDo in
+    // the bounded part of a streaming pipeline (an NPE in EvaluationContext.isLeaf).
+    PCollection<KV<GoldKey, Contribution>> replayed =
         begin
             .apply("List bronze files", Create.of(changes).withCoder(DataFileCoder.of()))
             .apply("Spread bronze files", Reshuffle.viaRandomKey())
             .apply(
                 "Contributions of committed changes",
-                ParDo.of(new ReplayChanges(bronze, contributions))
-                    .withOutputTags(ORDERS, TupleTagList.of(EVENTS)));
+                ParDo.of(new ReplayChanges(bronze, contributions)))
+            .setCoder(AggregateGold.CONTRIBUTION);
+    String windowed = GoldTable.WINDOWED_METRICS.tableName();
     PCollection<KV<GoldKey, Map<String, Contribution>>> floors =
         begin
             .apply(
@@ -87,12 +90,25 @@ final class ReplayCommitted extends PTransform<PBegin, PCollectionTuple> {
                 Create.of(rows).withCoder(KvCoder.of(StringUtf8Coder.of(), DataFileCoder.of())))
             .apply("Versions of stored rows", ParDo.of(new ReadFloors(deltaRoot)))
             .setCoder(AggregateGold.GROUP_ENTRIES);
-    return PCollectionTuple.of(ORDERS, replayed.get(ORDERS).setCoder(AggregateGold.CONTRIBUTION))
-        .and(EVENTS, replayed.get(EVENTS).setCoder(AggregateGold.CONTRIBUTION))
+    return PCollectionTuple.of(
+            ORDERS,
+            replayed
+                .apply(
+                    "Committed order contributions",
+                    Filter.by(c -> !c.getKey().table().equals(windowed)))
+                .setCoder(AggregateGold.CONTRIBUTION))
+        .and(
+            EVENTS,
+            replayed
+                .apply("Committed events", Filter.by(c -> c.getKey().table().equals(windowed)))
+                .setCoder(AggregateGold.CONTRIBUTION))
         .and(FLOORS, floors);
   }
 
-  /** A bronze file's changes of the orders table, as the contributions their decoding gives. */
+  /**
+   * A bronze file's changes of the orders table, as the contributions their decoding gives: to the
+   * current-order groups, and as events of the change log at their event times.
+   */
   static final class ReplayChanges extends DoFn<DataFile, KV<GoldKey, Contribution>> {
     private final String bronzeRoot;
     private final OrderContributions contributions;
@@ -105,19 +121,17 @@ final class ReplayCommitted extends PTransform<PBegin, PCollectionTuple> {
     }
 
     @ProcessElement
-    public void process(@Element DataFile file, MultiOutputReceiver out) {
+    public void process(@Element DataFile file, OutputReceiver<KV<GoldKey, Contribution>> out) {
       DeltaTable.readRows(
           bronzeRoot,
           BronzeTable.SCHEMA,
           file,
           row -> {
             DecodedChange change = change(row, file);
-            contributions.toOrders(change).forEach(c -> out.get(ORDERS).output(c));
+            contributions.toOrders(change).forEach(out::output);
             KV<GoldKey, Contribution> event = contributions.toEvent(change);
             if (event != null) {
-              out.get(EVENTS)
-                  .outputWithTimestamp(
-                      event, new Instant(change.record().eventTimeMicros() / 1000));
+              out.outputWithTimestamp(event, new Instant(change.record().eventTimeMicros() / 1000));
             }
             replayed.inc();
           });

@@ -40,7 +40,7 @@ class AggregateGoldTest implements Serializable {
    * The change log of three orders: o1 cancelled, o2's amount raised, o3 removed, and the raise
    * delivered twice.
    */
-  private static List<DecodedMessage> changeLog() {
+  static List<DecodedMessage> changeLog() {
     return List.of(
         insert("e1", "2026-12-02T12:00:01Z", 1, O1),
         insert("e2", "2026-12-02T12:00:02Z", 2, O2),
@@ -52,7 +52,7 @@ class AggregateGoldTest implements Serializable {
   }
 
   /** What the change log leaves, worked out by hand from the orders as they end. */
-  private static Map<String, String> expectedGold() {
+  static Map<String, String> expectedGold() {
     Map<String, String> m = new TreeMap<>();
     m.put(
         "orders_daily_metrics 2026-12-01 cancelled",

@@ -6,6 +6,7 @@ import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.local.LocalDynamoDb;
 import io.ddb2delta.local.LocalKinesis;
 import io.ddb2delta.testing.ChangeFeeds;
+import io.ddb2delta.testing.GoldOracle;
 import io.ddb2delta.testing.JobProcess;
 import io.ddb2delta.testing.StreamContents;
 import io.ddb2delta.tools.LoadLog;
@@ -58,9 +59,11 @@ class SparkKinesisRestartIT {
     // The records as AWS would put them, bridged once; then fed to the job's stream at our pace.
     ChangeFeeds.createStream(kinesis.kinesis(), "bridged", 2);
     ChangeFeeds.bridge(dynamo, kinesis, TABLES, load, "bridged", 0.0);
-    List<byte[]> payloads =
+    // Put again with their partition keys, the items' keys as AWS sets them: an item's changes stay
+    // in one shard, in order.
+    List<software.amazon.awssdk.services.kinesis.model.Record> payloads =
         StreamContents.kinesisRecords(kinesis.kinesis(), "bridged").stream()
-            .map(r -> r.record().data().asByteArray())
+            .map(r -> r.record())
             .toList();
     assertThat(payloads).hasSize(eventIds.size());
     String stream = "spark-restart";
@@ -83,11 +86,11 @@ class SparkKinesisRestartIT {
       // A first few records to see the job through Spark's start-up; then feed slowly until it
       // has committed a few batches, and kill it mid-stream.
       while (fed < 50) {
-        ChangeFeeds.put(kinesis.kinesis(), stream, payloads.get(fed++));
+        copy(stream, payloads.get(fed++));
       }
       SparkJobs.awaitBatches(first, bronze, appId, 1, Duration.ofMinutes(3));
       while (fed < payloads.size() && SparkJobs.batchesIn(bronze, appId) < 3) {
-        ChangeFeeds.put(kinesis.kinesis(), stream, payloads.get(fed++));
+        copy(stream, payloads.get(fed++));
         Thread.sleep(40);
         assertThat(first.isAlive()).as("job alive: %s", first.output()).isTrue();
       }
@@ -96,15 +99,23 @@ class SparkKinesisRestartIT {
     assertThat(fed).as("the kill came before the last record").isLessThan(payloads.size());
     assertThat(bronze.numRecords()).isPositive();
     while (fed < payloads.size()) {
-      ChangeFeeds.put(kinesis.kinesis(), stream, payloads.get(fed++));
+      copy(stream, payloads.get(fed++));
     }
 
     try (JobProcess second = SparkJobs.start(args, log)) {
       SparkJobs.awaitRows(second, bronze, eventIds.size(), Duration.ofMinutes(3));
-      // Two more batch intervals: a replayed batch would land now.
+      // Two more batch intervals: a replayed batch would land now; and gold settles.
       Thread.sleep(2 * SparkJob.DEFAULT_BATCH_INTERVAL_MILLIS + 2_000);
+      GoldOracle.awaitGoldSettled(lake, second);
     }
     SparkJobs.assertEachChangeOnceInEveryTable(
         lake, eventIds, List.of("orders_silver", "users_silver"));
+    GoldOracle.assertGoldMatches(lake, dynamo.dynamoDb(), "orders");
+  }
+
+  private void copy(String stream, software.amazon.awssdk.services.kinesis.model.Record r) {
+    kinesis
+        .kinesis()
+        .putRecord(b -> b.streamName(stream).partitionKey(r.partitionKey()).data(r.data()));
   }
 }
