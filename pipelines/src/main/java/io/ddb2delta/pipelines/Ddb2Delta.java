@@ -4,6 +4,7 @@ import io.ddb2delta.cdc.CommitReport;
 import io.ddb2delta.cdc.DecodeChanges;
 import io.ddb2delta.cdc.WriteChangesToDelta;
 import io.ddb2delta.change.SourceKind;
+import io.ddb2delta.delta.CommitResult;
 import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.delta.DeltaTableSchema;
 import io.ddb2delta.export.ExportManifest;
@@ -39,7 +40,10 @@ import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.FlatMapElements;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -179,6 +183,7 @@ public final class Ddb2Delta {
     long exportItems = 0;
     boolean allLoaded = true;
     Pipeline pipeline = Pipeline.create(options);
+    List<PCollection<KV<String, CommitResult>>> exportCommits = new ArrayList<>();
     for (int i = 0; i < exports.size(); i++) {
       ExportSource e = exports.get(i);
       DeltaTargets exportTargets = new DeltaTargets(options.getDeltaRoot(), e.mapping());
@@ -186,12 +191,13 @@ public final class Ddb2Delta {
       allLoaded &= loaded;
       exportItems += loaded ? 0 : e.manifest().itemCount();
       description.add(e.describe() + (loaded ? " (already loaded)" : ""));
-      pipeline.apply(
-          exports.size() == 1 ? "Load export" : "Load export " + (i + 1),
-          LoadExport.from(e.manifest())
-              .into(exportTargets)
-              .skipWhenLoaded(loaded)
-              .withTargetFileBytes((long) options.getTargetFileSizeMb() << 20));
+      exportCommits.add(
+          pipeline.apply(
+              exports.size() == 1 ? "Load export" : "Load export " + (i + 1),
+              LoadExport.from(e.manifest())
+                  .into(exportTargets)
+                  .skipWhenLoaded(loaded)
+                  .withTargetFileBytes((long) options.getTargetFileSizeMb() << 20)));
     }
     StreamJob.Streams read = null;
     if (!streams.isEmpty()) {
@@ -220,17 +226,23 @@ public final class Ddb2Delta {
                       .via(r -> HealthRecord.of(r, appId))));
       TableMapping gold = goldMapping(options, streamMappings);
       if (gold != null) {
+        AggregateGold aggregate =
+            AggregateGold.of(gold)
+                .withCommittedChangesOf(options.getDeltaRoot())
+                .withAllowedLateness(Duration.standardSeconds(options.getAllowedLatenessSeconds()))
+                .withEarlyFiringDelay(Duration.standardSeconds(options.getEarlyFiringSeconds()));
+        if (!exportCommits.isEmpty()) {
+          // Gold replays what bronze holds once the run's exports have committed to it.
+          aggregate =
+              aggregate.replayAfter(
+                  PCollectionList.of(exportCommits)
+                      .apply("Export commits", Flatten.pCollections())
+                      .apply("Exports committed", View.asList()));
+        }
         PCollection<GoldCommit> goldCommits =
             decoded
                 .get(DecodeChanges.DECODED)
-                .apply(
-                    "Aggregate gold",
-                    AggregateGold.of(gold)
-                        .withCommittedChangesOf(options.getDeltaRoot())
-                        .withAllowedLateness(
-                            Duration.standardSeconds(options.getAllowedLatenessSeconds()))
-                        .withEarlyFiringDelay(
-                            Duration.standardSeconds(options.getEarlyFiringSeconds())))
+                .apply("Aggregate gold", aggregate)
                 .apply(
                     "Upsert gold",
                     WriteGold.into(options.getDeltaRoot(), read.appId())

@@ -34,6 +34,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -73,6 +74,8 @@ public abstract class AggregateGold
 
   abstract @Nullable String committedRoot();
 
+  abstract @Nullable PCollectionView<?> replayAfter();
+
   abstract Builder toBuilder();
 
   @AutoValue.Builder
@@ -84,6 +87,8 @@ public abstract class AggregateGold
     abstract Builder setEarlyFiringDelay(Duration d);
 
     abstract Builder setCommittedRoot(@Nullable String deltaRoot);
+
+    abstract Builder setReplayAfter(@Nullable PCollectionView<?> commits);
 
     abstract AggregateGold build();
   }
@@ -114,6 +119,14 @@ public abstract class AggregateGold
     return toBuilder().setCommittedRoot(deltaRoot).build();
   }
 
+  /**
+   * Replays the committed changes once {@code commits} is ready, e.g. the commits of the run's
+   * exports, so that their rows count in gold.
+   */
+  public AggregateGold replayAfter(PCollectionView<?> commits) {
+    return toBuilder().setReplayAfter(commits).build();
+  }
+
   static final MapCoder<String, Contribution> ENTRIES =
       MapCoder.of(StringUtf8Coder.of(), ContributionCoder.of());
   static final KvCoder<GoldKey, Contribution> CONTRIBUTION =
@@ -137,7 +150,7 @@ public abstract class AggregateGold
                 .getPipeline()
                 .apply(
                     "Replay committed changes",
-                    new ReplayCommitted(committedRoot(), contributions));
+                    new ReplayCommitted(committedRoot(), contributions, replayAfter()));
 
     PCollection<KV<GoldKey, Contribution>> events =
         decoded
@@ -187,19 +200,10 @@ public abstract class AggregateGold
                     .discardingFiredPanes()
                     .withAllowedLateness(Duration.ZERO));
 
-    PCollection<KV<GoldKey, Map<String, Contribution>>> groups =
+    PCollection<GoldRow> current =
         orders
             .apply("Combine orders per bundle", ParDo.of(new CombinePerBundle()))
-            .setCoder(GROUP_ENTRIES);
-    if (replayed != null) {
-      groups =
-          PCollectionList.of(groups)
-              .and(replayed.get(ReplayCommitted.FLOORS))
-              .apply("With stored versions", Flatten.pCollections())
-              .setCoder(GROUP_ENTRIES);
-    }
-    PCollection<GoldRow> current =
-        groups
+            .setCoder(GROUP_ENTRIES)
             .apply("Keep groups", ParDo.of(new KeepGroups()))
             .setCoder(GoldCoders.RowCoder.INSTANCE);
 

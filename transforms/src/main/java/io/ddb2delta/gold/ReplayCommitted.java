@@ -28,68 +28,62 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 
 /**
- * What a starting job's gold is rebuilt from, read from the tables as they are when the pipeline is
- * built: every change of the orders table that bronze holds (export rows included), turned into
- * contributions as the decoded changes are, and the {@code _version} of every stored row of the
- * current-order tables, as a floor for the versions the group emits next.
+ * What a job's gold is rebuilt from, read from the tables once the pipeline runs (and once the
+ * exports of the run have committed, when it has any): every change of the orders table that bronze
+ * holds, export rows included, turned into contributions as the decoded changes are; and the {@code
+ * _version} of every stored row of the current-order tables, as a floor ({@link
+ * Contribution#versionFloor}) for the versions the group emits next.
  *
- * <p>So gold does not depend on the runner's state surviving a restart: a DirectRunner job starts
- * with none, and a Spark job restored from its checkpoint may hold state from before changes that
- * its sources will not deliver again. Replayed changes that the sources deliver again are
- * duplicates, which gold counts once ({@link Contribution#newer}); the floors make the first rows a
- * group emits after the start newer than the ones it left, so the upsert takes them.
+ * <p>So gold does not depend on the runner's state surviving a restart (a DirectRunner job starts
+ * with none; a Spark job restored from its checkpoint holds what it held then), and an export
+ * counts whether an earlier run loaded it or this one. Replayed changes that the streams deliver
+ * too are duplicates, which gold counts once ({@link Contribution#newer}); the floors make the
+ * first rows a group emits newer than the ones it left, so the upsert takes them.
  */
 final class ReplayCommitted extends PTransform<PBegin, PCollectionTuple> {
+  /** Contributions to the current-order groups, and the floors of their stored rows. */
   static final TupleTag<KV<GoldKey, Contribution>> ORDERS = new TupleTag<>() {};
+
+  /** The committed changes as events of the change log, at their event times. */
   static final TupleTag<KV<GoldKey, Contribution>> EVENTS = new TupleTag<>() {};
-  static final TupleTag<KV<GoldKey, Map<String, Contribution>>> FLOORS = new TupleTag<>() {};
 
   private final String deltaRoot;
   private final OrderContributions contributions;
+  private final @Nullable PCollectionView<?> after;
 
-  ReplayCommitted(String deltaRoot, OrderContributions contributions) {
+  /**
+   * @param after when set, the replay starts once this side input is ready: the run's export
+   *     commits
+   */
+  ReplayCommitted(
+      String deltaRoot, OrderContributions contributions, @Nullable PCollectionView<?> after) {
     this.deltaRoot = deltaRoot;
     this.contributions = contributions;
+    this.after = after;
   }
 
   @Override
   public PCollectionTuple expand(PBegin begin) {
-    String bronze = DeltaTargets.pathOf(deltaRoot, BronzeTable.NAME);
-    List<DataFile> changes = new ArrayList<>();
-    for (DataFile f : DeltaTable.forPath(bronze).files()) {
-      if (contributions.table().equals(f.partitionValues().get("table_name"))) {
-        changes.add(f);
-      }
-    }
-    List<KV<String, DataFile>> rows = new ArrayList<>();
-    for (GoldTable t : GoldTable.ofCurrentOrders()) {
-      for (DataFile f : DeltaTable.forPath(DeltaTargets.pathOf(deltaRoot, t.tableName())).files()) {
-        rows.add(KV.of(t.tableName(), f));
-      }
-    }
+    ListFiles list = new ListFiles(deltaRoot, contributions.table(), after);
     // Single-output steps and filters: the Spark runner cannot translate a multi-output ParDo in
     // the bounded part of a streaming pipeline (an NPE in EvaluationContext.isLeaf).
     PCollection<KV<GoldKey, Contribution>> replayed =
         begin
-            .apply("List bronze files", Create.of(changes).withCoder(DataFileCoder.of()))
-            .apply("Spread bronze files", Reshuffle.viaRandomKey())
+            .apply("Start", Create.of("replay"))
             .apply(
-                "Contributions of committed changes",
-                ParDo.of(new ReplayChanges(bronze, contributions)))
+                "List committed files",
+                after == null ? ParDo.of(list) : ParDo.of(list).withSideInputs(after))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), DataFileCoder.of()))
+            .apply("Spread files", Reshuffle.viaRandomKey())
+            .apply("Read committed files", ParDo.of(new ReadFiles(deltaRoot, contributions)))
             .setCoder(AggregateGold.CONTRIBUTION);
     String windowed = GoldTable.WINDOWED_METRICS.tableName();
-    PCollection<KV<GoldKey, Map<String, Contribution>>> floors =
-        begin
-            .apply(
-                "List gold files",
-                Create.of(rows).withCoder(KvCoder.of(StringUtf8Coder.of(), DataFileCoder.of())))
-            .apply("Versions of stored rows", ParDo.of(new ReadFloors(deltaRoot)))
-            .setCoder(AggregateGold.GROUP_ENTRIES);
     return PCollectionTuple.of(
             ORDERS,
             replayed
@@ -101,29 +95,76 @@ final class ReplayCommitted extends PTransform<PBegin, PCollectionTuple> {
             EVENTS,
             replayed
                 .apply("Committed events", Filter.by(c -> c.getKey().table().equals(windowed)))
-                .setCoder(AggregateGold.CONTRIBUTION))
-        .and(FLOORS, floors);
+                .setCoder(AggregateGold.CONTRIBUTION));
   }
 
   /**
-   * A bronze file's changes of the orders table, as the contributions their decoding gives: to the
-   * current-order groups, and as events of the change log at their event times.
+   * The data files to replay, each with its table: bronze's of the orders table, and those of the
+   * current-order tables, as their current versions hold them.
    */
-  static final class ReplayChanges extends DoFn<DataFile, KV<GoldKey, Contribution>> {
-    private final String bronzeRoot;
+  static final class ListFiles extends DoFn<String, KV<String, DataFile>> {
+    private final String deltaRoot;
+    private final String table;
+    private final @Nullable PCollectionView<?> after;
+
+    ListFiles(String deltaRoot, String table, @Nullable PCollectionView<?> after) {
+      this.deltaRoot = deltaRoot;
+      this.table = table;
+      this.after = after;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      if (after != null) {
+        c.sideInput(after); // only waited for
+      }
+      for (DataFile f :
+          DeltaTable.forPath(DeltaTargets.pathOf(deltaRoot, BronzeTable.NAME)).files()) {
+        if (table.equals(f.partitionValues().get("table_name"))) {
+          c.output(KV.of(BronzeTable.NAME, f));
+        }
+      }
+      for (GoldTable t : GoldTable.ofCurrentOrders()) {
+        for (DataFile f :
+            DeltaTable.forPath(DeltaTargets.pathOf(deltaRoot, t.tableName())).files()) {
+          c.output(KV.of(t.tableName(), f));
+        }
+      }
+    }
+  }
+
+  /** Reads a listed file: a bronze file's changes, or a gold file's rows as version floors. */
+  static final class ReadFiles extends DoFn<KV<String, DataFile>, KV<GoldKey, Contribution>> {
+    private final String deltaRoot;
     private final OrderContributions contributions;
     private final Counter replayed =
         Metrics.counter(AggregateGold.METRICS_NAMESPACE, "replayed_changes");
 
-    ReplayChanges(String bronzeRoot, OrderContributions contributions) {
-      this.bronzeRoot = bronzeRoot;
+    ReadFiles(String deltaRoot, OrderContributions contributions) {
+      this.deltaRoot = deltaRoot;
       this.contributions = contributions;
     }
 
     @ProcessElement
-    public void process(@Element DataFile file, OutputReceiver<KV<GoldKey, Contribution>> out) {
+    public void process(
+        @Element KV<String, DataFile> file, OutputReceiver<KV<GoldKey, Contribution>> out) {
+      if (file.getKey().equals(BronzeTable.NAME)) {
+        replayChanges(file.getValue(), out);
+      } else {
+        readFloors(GoldTable.named(file.getKey()), file.getValue(), out);
+      }
+    }
+
+    /** Event times precede the replay's; how late they land is the windows' business. */
+    @Override
+    @SuppressWarnings("deprecation")
+    public org.joda.time.Duration getAllowedTimestampSkew() {
+      return org.joda.time.Duration.millis(Long.MAX_VALUE);
+    }
+
+    private void replayChanges(DataFile file, OutputReceiver<KV<GoldKey, Contribution>> out) {
       DeltaTable.readRows(
-          bronzeRoot,
+          DeltaTargets.pathOf(deltaRoot, BronzeTable.NAME),
           BronzeTable.SCHEMA,
           file,
           row -> {
@@ -137,11 +178,24 @@ final class ReplayCommitted extends PTransform<PBegin, PCollectionTuple> {
           });
     }
 
-    /** Event times precede the replay's; how late they land is the windows' business. */
-    @Override
-    @SuppressWarnings("deprecation")
-    public org.joda.time.Duration getAllowedTimestampSkew() {
-      return org.joda.time.Duration.millis(Long.MAX_VALUE);
+    private void readFloors(
+        GoldTable table, DataFile file, OutputReceiver<KV<GoldKey, Contribution>> out) {
+      int[] keys = table.keyColumns().stream().mapToInt(table.schema()::indexOf).toArray();
+      int version = table.schema().indexOf("_version");
+      DeltaTable.readRows(
+          DeltaTargets.pathOf(deltaRoot, table.tableName()),
+          table.schema(),
+          file,
+          row -> {
+            List<Object> key = new ArrayList<>();
+            for (int k : keys) {
+              key.add(row[k]);
+            }
+            out.output(
+                KV.of(
+                    new GoldKey(table.tableName(), key),
+                    Contribution.versionFloor((Long) row[version])));
+          });
     }
 
     /** The change a bronze row holds, as its source's decoder gave it. */
@@ -175,37 +229,6 @@ final class ReplayCommitted extends PTransform<PBegin, PCollectionTuple> {
 
     private static @Nullable Map<String, DynamoValue> image(Object json) {
       return json == null ? null : DynamoJson.parseItem((String) json);
-    }
-  }
-
-  /** A current-order table's stored rows, as the version floors of their groups. */
-  static final class ReadFloors
-      extends DoFn<KV<String, DataFile>, KV<GoldKey, Map<String, Contribution>>> {
-    private final String deltaRoot;
-
-    ReadFloors(String deltaRoot) {
-      this.deltaRoot = deltaRoot;
-    }
-
-    @ProcessElement
-    public void process(
-        @Element KV<String, DataFile> file,
-        OutputReceiver<KV<GoldKey, Map<String, Contribution>>> out) {
-      GoldTable table = GoldTable.named(file.getKey());
-      int[] keys = table.keyColumns().stream().mapToInt(table.schema()::indexOf).toArray();
-      int version = table.schema().indexOf("_version");
-      DeltaTable.readRows(
-          DeltaTargets.pathOf(deltaRoot, table.tableName()),
-          table.schema(),
-          file.getValue(),
-          row -> {
-            List<Object> key = new ArrayList<>();
-            for (int k : keys) {
-              key.add(row[k]);
-            }
-            Contribution floor = Contribution.versionFloor((Long) row[version]);
-            out.output(KV.of(new GoldKey(table.tableName(), key), Map.of(floor.id(), floor)));
-          });
     }
   }
 }

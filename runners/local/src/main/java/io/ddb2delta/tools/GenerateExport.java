@@ -77,6 +77,14 @@ public final class GenerateExport implements Callable<Integer> {
       description = "How many of the data files are empty (default: ${DEFAULT-VALUE}).")
   private int emptyFiles;
 
+  @Option(
+      names = "--first-item",
+      defaultValue = "0",
+      description =
+          "Index of the first synthetic item (default: ${DEFAULT-VALUE}); exports of disjoint"
+              + " index ranges hold disjoint keys.")
+  private long firstItem;
+
   @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
   private long seed;
 
@@ -150,8 +158,8 @@ public final class GenerateExport implements Callable<Integer> {
         new SyntheticChanges(synthetic, seed, fromMicros, micros(exportTime));
     LineSource lines =
         type == ExportType.FULL
-            ? index -> ExportLines.item(format, synthetic.item(index))
-            : index -> ExportLines.change(format, changes.change(index));
+            ? index -> ExportLines.item(format, synthetic.item(firstItem + index))
+            : index -> ExportLines.change(format, changes.change(firstItem + index));
 
     List<String> extras = new ArrayList<>();
     if (includeEdgeItems) {
@@ -178,10 +186,16 @@ public final class GenerateExport implements Callable<Integer> {
 
   private void validate() {
     CommandLine cli = spec.commandLine();
-    if (items < 0 || badLines < 0 || files < 1 || emptyFiles < 0 || emptyFiles >= files) {
+    if (items < 0
+        || firstItem < 0
+        || badLines < 0
+        || files < 1
+        || emptyFiles < 0
+        || emptyFiles >= files) {
       throw new CommandLine.ParameterException(
           cli,
-          "need --items >= 0, --bad-lines >= 0, --files >= 1 and 0 <= --empty-files < --files");
+          "need --items >= 0, --first-item >= 0, --bad-lines >= 0, --files >= 1 and 0 <="
+              + " --empty-files < --files");
     }
     if (includeEdgeItems && table != SyntheticTable.ORDERS) {
       throw new CommandLine.ParameterException(

@@ -47,7 +47,7 @@ public final class DashboardChecks {
       Map<String, Long> quarantined) {
     Path state = root.resolve("oracle-state.json");
     Path events = root.resolve("oracle-events.json");
-    GoldOracle.writeState(dynamo, "orders", state);
+    GoldOracle.writeState(dynamo, "orders", List.of(), state);
     writeEvents(streams, events);
     List<String> tables = tables(root);
 

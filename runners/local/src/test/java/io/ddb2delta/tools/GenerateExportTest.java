@@ -110,6 +110,16 @@ class GenerateExportTest {
   }
 
   @Test
+  void aFirstItemStartsTheKeysThere() throws IOException {
+    ExportFolder export = generate(temp, "--items", "3", "--first-item", "1000000");
+    List<String> ids = new ArrayList<>();
+    for (String line : export.allLines()) {
+      ids.add(ExportFolder.parse(line).get("Item").get("order_id").get("S").asText());
+    }
+    assertThat(ids).containsExactlyInAnyOrder("ord-001000000", "ord-001000001", "ord-001000002");
+  }
+
+  @Test
   void everyOrderHasTheMappedAttributesWithTheirTypesAndAMixOfExtras() throws IOException {
     ExportFolder export = generate(temp, "--items", "300", "--include-edge-items", "--seed", "3");
 
