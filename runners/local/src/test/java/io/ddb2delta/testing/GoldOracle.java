@@ -114,7 +114,7 @@ public final class GoldOracle {
             new Check(
                 "orders_anomalies",
                 List.of("hour", "metric"),
-                shippedSql("gold/orders_anomalies.sql"),
+                ShippedSql.statements("gold/orders_anomalies.sql", Map.of()).get(0),
                 List.of("trailing_hours", "severity"),
                 List.of("value", "trailing_mean", "trailing_stddev", "z_score"),
                 1e-9));
@@ -239,15 +239,6 @@ public final class GoldOracle {
       quiet = versions == last ? quiet + 1 : 0;
       last = versions;
       Thread.sleep(1_000);
-    }
-  }
-
-  /** A file under the repository's sql/, as shipped. */
-  public static String shippedSql(String file) {
-    try {
-      return Files.readString(Path.of("..", "..", "sql").resolve(file), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
