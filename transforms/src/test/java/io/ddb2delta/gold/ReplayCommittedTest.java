@@ -63,7 +63,10 @@ class ReplayCommittedTest implements Serializable {
     TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(false);
     PCollection<GoldRow> rows =
         p.apply(Create.of(log.subList(2, log.size())).withCoder(OrderChanges.CODER))
-            .apply(AggregateGold.of(ORDERS).withCommittedChangesOf(root.toString()));
+            .apply(
+                AggregateGold.of(ORDERS)
+                    .withCommittedChangesOf(root.toString())
+                    .withStateShards(4));
     PAssert.that(rows)
         .satisfies(
             all -> {
