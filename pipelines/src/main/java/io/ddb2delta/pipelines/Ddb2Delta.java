@@ -230,10 +230,7 @@ public final class Ddb2Delta {
             AggregateGold.of(gold)
                 .withCommittedChangesOf(options.getDeltaRoot())
                 .withAllowedLateness(Duration.standardSeconds(options.getAllowedLatenessSeconds()))
-                .withEarlyFiringDelay(Duration.standardSeconds(options.getEarlyFiringSeconds()))
-                // The DirectRunner slows with the number of state keys a bundle touches (a replay
-                // touches every group); Spark writes back only the changed keys' state.
-                .withStateShards(options.getRunner() == DirectRunner.class ? GOLD_STATE_SHARDS : 0);
+                .withEarlyFiringDelay(Duration.standardSeconds(options.getEarlyFiringSeconds()));
         if (!exportCommits.isEmpty()) {
           // Gold replays what bronze holds once the run's exports have committed to it.
           aggregate =
@@ -288,9 +285,6 @@ public final class Ddb2Delta {
         RunSummary.readPeakRssBytes(),
         counters);
   }
-
-  /** State keys per current-order gold table on the DirectRunner. */
-  static final int GOLD_STATE_SHARDS = 64;
 
   /** The mapping of {@code --goldTable} among the streamed tables, or null for no gold. */
   static @Nullable TableMapping goldMapping(

@@ -19,7 +19,6 @@ import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.AfterPane;
@@ -36,7 +35,6 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.TypeDescriptor;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -78,8 +76,6 @@ public abstract class AggregateGold
 
   abstract @Nullable PCollectionView<?> replayAfter();
 
-  abstract int stateShards();
-
   abstract Builder toBuilder();
 
   @AutoValue.Builder
@@ -94,8 +90,6 @@ public abstract class AggregateGold
 
     abstract Builder setReplayAfter(@Nullable PCollectionView<?> commits);
 
-    abstract Builder setStateShards(int shards);
-
     abstract AggregateGold build();
   }
 
@@ -105,7 +99,6 @@ public abstract class AggregateGold
         .setMapping(mapping)
         .setAllowedLateness(Duration.standardHours(1))
         .setEarlyFiringDelay(Duration.standardSeconds(2))
-        .setStateShards(0)
         .build();
   }
 
@@ -134,16 +127,6 @@ public abstract class AggregateGold
     return toBuilder().setReplayAfter(commits).build();
   }
 
-  /**
-   * Keeps each table's current-order groups under {@code shards} state keys rather than one key per
-   * group (0, the default): for the DirectRunner, whose cost grows with the keys a bundle touches
-   * ({@link KeepShardedGroups}). Runners that store state per key (Spark) write back only the
-   * groups that changed with one key per group.
-   */
-  public AggregateGold withStateShards(int shards) {
-    return toBuilder().setStateShards(shards).build();
-  }
-
   static final MapCoder<String, Contribution> ENTRIES =
       MapCoder.of(StringUtf8Coder.of(), ContributionCoder.of());
   static final KvCoder<GoldKey, Contribution> CONTRIBUTION =
@@ -155,9 +138,6 @@ public abstract class AggregateGold
   public PCollection<GoldRow> expand(PCollection<DecodedMessage> decoded) {
     if (allowedLateness().isShorterThan(Duration.ZERO)) {
       throw new IllegalArgumentException("allowedLateness must not be negative");
-    }
-    if (stateShards() < 0) {
-      throw new IllegalArgumentException("stateShards must not be negative");
     }
     if (!earlyFiringDelay().isLongerThan(Duration.ZERO)) {
       throw new IllegalArgumentException("earlyFiringDelay must be positive");
@@ -226,28 +206,10 @@ public abstract class AggregateGold
               .apply("With committed groups", Flatten.pCollections())
               .setCoder(GROUP_ENTRIES);
     }
-    int shards = stateShards();
     PCollection<GoldRow> current =
-        shards == 0
-            ? groups
-                .apply("Keep groups", ParDo.of(new KeepGroups()))
-                .setCoder(GoldCoders.RowCoder.INSTANCE)
-            : groups
-                .apply(
-                    "Shard groups",
-                    MapElements.into(
-                            new TypeDescriptor<
-                                KV<String, KV<GoldKey, Map<String, Contribution>>>>() {})
-                        .via(
-                            g ->
-                                KV.of(
-                                    g.getKey().table()
-                                        + "#"
-                                        + Math.floorMod(g.getKey().values().hashCode(), shards),
-                                    g)))
-                .setCoder(KvCoder.of(StringUtf8Coder.of(), GROUP_ENTRIES))
-                .apply("Keep groups", ParDo.of(new KeepShardedGroups()))
-                .setCoder(GoldCoders.RowCoder.INSTANCE);
+        groups
+            .apply("Keep groups", ParDo.of(new KeepGroups()))
+            .setCoder(GoldCoders.RowCoder.INSTANCE);
 
     PCollection<GoldRow> anomalies = current.apply("Detect anomalies", new DetectAnomalies());
 
@@ -423,46 +385,6 @@ public abstract class AggregateGold
       lastVersion.write(kept.version());
       if (kept.row() != null) {
         state.write(kept.entries());
-        emit(kept.row(), out, emptied);
-      }
-    }
-  }
-
-  /**
-   * {@link KeepGroups} with the groups of a table spread over a fixed number of state keys: the
-   * DirectRunner runs a bundle per state key and tracks each key's hold in lists it scans, so a
-   * replay that changes 75,000 groups at once stalls it; a few hundred keys do not.
-   */
-  static final class KeepShardedGroups
-      extends DoFn<KV<String, KV<GoldKey, Map<String, Contribution>>>, GoldRow> {
-    @StateId("groups")
-    private final StateSpec<ValueState<Map<GoldKey, KV<Map<String, Contribution>, Long>>>>
-        groupsSpec =
-            StateSpecs.value(
-                MapCoder.of(GoldCoders.KeyCoder.INSTANCE, KvCoder.of(ENTRIES, VarLongCoder.of())));
-
-    private final Counter emptied = Metrics.counter(METRICS_NAMESPACE, "groups_emptied");
-
-    @ProcessElement
-    public void process(
-        @Element KV<String, KV<GoldKey, Map<String, Contribution>>> update,
-        @StateId("groups") ValueState<Map<GoldKey, KV<Map<String, Contribution>, Long>>> state,
-        OutputReceiver<GoldRow> out) {
-      // Updated in place: the map is this key's own state value, not an element, and copying a
-      // shard's groups for every element made a replay quadratic.
-      Map<GoldKey, KV<Map<String, Contribution>, Long>> stored = state.read();
-      Map<GoldKey, KV<Map<String, Contribution>, Long>> groups =
-          stored == null ? new HashMap<>() : stored;
-      GoldKey key = update.getValue().getKey();
-      KV<Map<String, Contribution>, Long> before = groups.get(key);
-      Group kept =
-          Group.of(
-                  before == null ? null : before.getKey(),
-                  before == null ? null : before.getValue())
-              .update(key, update.getValue().getValue());
-      groups.put(key, KV.of(kept.entries(), kept.version()));
-      state.write(groups);
-      if (kept.row() != null) {
         emit(kept.row(), out, emptied);
       }
     }

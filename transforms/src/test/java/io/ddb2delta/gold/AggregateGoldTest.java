@@ -130,27 +130,6 @@ class AggregateGoldTest implements Serializable {
   }
 
   @Test
-  void groupsKeptUnderFewerStateKeysGiveTheSameGold() {
-    List<DecodedMessage> reversed = new ArrayList<>(changeLog());
-    java.util.Collections.reverse(reversed);
-    TestStream.Builder<DecodedMessage> stream = TestStream.create(OrderChanges.CODER);
-    for (DecodedMessage m : reversed) {
-      stream = stream.addElements(TimestampedValue.of(m, new Instant(0)));
-    }
-    TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(false);
-    PCollection<GoldRow> rows =
-        p.apply(stream.advanceWatermarkToInfinity())
-            .apply(AggregateGold.of(ORDERS).withStateShards(2));
-    PAssert.that(rows)
-        .satisfies(
-            all -> {
-              assertThat(GoldRows.latest(all)).isEqualTo(expectedGold());
-              return null;
-            });
-    p.run().waitUntilFinish();
-  }
-
-  @Test
   void theSameChangesInReverseOrderGiveTheSameGold() {
     List<DecodedMessage> reversed = new ArrayList<>(changeLog());
     java.util.Collections.reverse(reversed);

@@ -63,10 +63,7 @@ class ReplayCommittedTest implements Serializable {
     TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(false);
     PCollection<GoldRow> rows =
         p.apply(Create.of(log.subList(2, log.size())).withCoder(OrderChanges.CODER))
-            .apply(
-                AggregateGold.of(ORDERS)
-                    .withCommittedChangesOf(root.toString())
-                    .withStateShards(4));
+            .apply(AggregateGold.of(ORDERS).withCommittedChangesOf(root.toString()));
     PAssert.that(rows)
         .satisfies(
             all -> {
