@@ -4,6 +4,9 @@ import io.ddb2delta.cdc.CommitReport;
 import io.ddb2delta.cdc.DecodeChanges;
 import io.ddb2delta.cdc.WriteChangesToDelta;
 import io.ddb2delta.change.SourceKind;
+import io.ddb2delta.current.CurrentCommit;
+import io.ddb2delta.current.CurrentTable;
+import io.ddb2delta.current.MergeCurrent;
 import io.ddb2delta.delta.CommitResult;
 import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.delta.DeltaTableSchema;
@@ -29,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
@@ -48,6 +52,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 
@@ -199,7 +204,17 @@ public final class Ddb2Delta {
                   .skipWhenLoaded(loaded)
                   .withTargetFileBytes((long) options.getTargetFileSizeMb() << 20)));
     }
+    List<PCollection<String>> bronzeCommits = new ArrayList<>();
+    for (int i = 0; i < exportCommits.size(); i++) {
+      bronzeCommits.add(
+          exportCommits
+              .get(i)
+              .apply(
+                  exportCommits.size() == 1 ? "Export commit" : "Export commit " + (i + 1),
+                  MapElements.into(TypeDescriptors.strings()).via(KV::getKey)));
+    }
     StreamJob.Streams read = null;
+    PCollectionList<HealthRecord> health = null;
     if (!streams.isEmpty()) {
       read = StreamJob.streams(options, streams, streamMappings, targets, exports);
       description.add(read.description());
@@ -218,7 +233,10 @@ public final class Ddb2Delta {
                   .withExportTimes(exportTimes(exports))
                   .withRetiredShards(read.retired()));
       String appId = read.appId();
-      PCollectionList<HealthRecord> health =
+      bronzeCommits.add(
+          reports.apply(
+              "Stream commit", MapElements.into(TypeDescriptors.strings()).via(r -> "stream")));
+      health =
           PCollectionList.of(
               reports.apply(
                   "Health of the commits",
@@ -256,8 +274,30 @@ public final class Ddb2Delta {
                         .via(c -> HealthRecord.of(c, appId))));
         description.add("gold over the changes of table " + gold.table());
       }
+    }
+    if (options.getCurrent() && !bronzeCommits.isEmpty()) {
+      PCollection<CurrentCommit> current =
+          PCollectionList.of(bronzeCommits)
+              .apply("Bronze commits", Flatten.pCollections())
+              .apply(
+                  "Merge current state",
+                  MergeCurrent.of(options.getDeltaRoot(), mappings)
+                      .withInterval(Duration.standardSeconds(options.getCurrentIntervalSeconds()))
+                      .withTargetFileBytes((long) options.getTargetFileSizeMb() << 20));
+      if (health != null) {
+        health =
+            health.and(
+                current.apply(
+                    "Health of the current-state commits",
+                    MapElements.into(TypeDescriptor.of(HealthRecord.class)).via(HealthRecord::of)));
+      }
+      description.add(
+          "current state in "
+              + mappings.stream().map(CurrentTable::nameOf).collect(Collectors.joining(", ")));
+    }
+    if (health != null) {
       WriteHealth.gather(health)
-          .apply("Append pipeline health", WriteHealth.into(options.getDeltaRoot(), appId));
+          .apply("Append pipeline health", WriteHealth.into(options.getDeltaRoot(), read.appId()));
     }
     description.forEach(System.out::println);
 

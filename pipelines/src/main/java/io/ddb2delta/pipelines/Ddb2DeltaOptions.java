@@ -162,6 +162,23 @@ public interface Ddb2DeltaOptions extends S3Options {
   void setAllowedLatenessSeconds(int value);
 
   @Description(
+      "Keep <table>_current, one row per live item, by MERGE from what bronze holds (with its"
+          + " tombstones in <table>_current_tombstones).")
+  @Default.Boolean(true)
+  boolean getCurrent();
+
+  void setCurrent(boolean value);
+
+  @Description(
+      "Seconds between MERGEs into the <table>_current tables while a stream runs: the bound on"
+          + " how far they lag behind bronze, besides the MERGE's own time. 0 merges at every"
+          + " bronze commit.")
+  @Default.Integer(5)
+  int getCurrentIntervalSeconds();
+
+  void setCurrentIntervalSeconds(int value);
+
+  @Description(
       "Seconds after a window's first change at which its early pane fires, before the"
           + " watermark passes the window's end.")
   @Default.Integer(2)

@@ -389,6 +389,57 @@ public final class DeltaTable {
     }
   }
 
+  /**
+   * The data files that commits after version {@code after} up to the latest added with new data
+   * (compaction's {@code dataChange=false} adds are left out), with the version read through and
+   * the timestamp of the oldest commit among them. When the log no longer holds every one of those
+   * commits, or {@code after} is -1, every data file of the latest version instead, marked {@code
+   * whole}: a reader that applies changes idempotently then catches up all the same.
+   */
+  public Appended appendedSince(long after) {
+    Snapshot latest = snapshot();
+    long to = latest.getVersion();
+    if (to <= after) {
+      return new Appended(to, List.of(), OptionalLong.empty(), false);
+    }
+    if (after >= 0) {
+      try {
+        List<DataFile> files = new ArrayList<>();
+        OptionalLong oldest = OptionalLong.empty();
+        Iterator<VersionLog> changes = log.getChanges(after + 1, true);
+        while (changes.hasNext()) {
+          VersionLog v = changes.next();
+          if (v.getVersion() > to) {
+            break;
+          }
+          for (Action a : v.getActions()) {
+            if (a instanceof AddFile f && f.isDataChange()) {
+              files.add(dataFile(f));
+            } else if (a instanceof CommitInfo ci && oldest.isEmpty()) {
+              oldest = OptionalLong.of(ci.getTimestamp().getTime());
+            }
+          }
+        }
+        return new Appended(to, files, oldest, false);
+      } catch (RuntimeException e) {
+        // The log was cleaned past `after`: fall back to the whole version below.
+      }
+    }
+    List<DataFile> files = new ArrayList<>();
+    for (AddFile f : latest.getAllFiles()) {
+      files.add(dataFile(f));
+    }
+    return new Appended(to, files, OptionalLong.empty(), true);
+  }
+
+  /** What {@link #appendedSince} found. */
+  public record Appended(
+      long throughVersion, List<DataFile> files, OptionalLong oldestCommitMillis, boolean whole) {
+    public Appended {
+      files = List.copyOf(files);
+    }
+  }
+
   /** The data files of the current version; none when the table does not exist. */
   public List<DataFile> files() {
     Snapshot current = snapshot();

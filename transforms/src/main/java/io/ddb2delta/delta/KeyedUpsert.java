@@ -27,16 +27,21 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       batch)}: a retried batch commits nothing, and readers see the whole batch or none of it;
  *   <li>a batch leaves at most one row per key that it changed: a put replaces the row of its key
  *       or adds it, a delete removes it;
- *   <li>with a version column, a change never replaces or deletes a row of a newer version; of a
- *       batch's changes to one key, the newest version counts (the later one on a tie);
+ *   <li>with a version column (BIGINT, or STRING compared as text), a change never replaces or
+ *       deletes a row of a newer version; of a batch's changes to one key, the newest version
+ *       counts (the later one on a tie);
+ *   <li>with tombstones ({@link #withTombstones}), a delete is remembered with its version in a
+ *       table of its own, committed before the batch's MERGE under the same transaction, so a put
+ *       of an older version that arrives later changes nothing; a put newer than the tombstone
+ *       brings the key back and retires the tombstone;
  *   <li>only files whose key statistics can hold a changed key are read, and only those that hold a
  *       row the batch changes are rewritten; the rest stay as they are;
  *   <li>a concurrent commit to the table makes the batch be planned again on the new version
  *       ({@link DeltaTable#rewrite}), so it never overwrites what it did not read.
  * </ul>
  *
- * <p>A delete keeps no tombstone: a put of an older version that arrives after it adds the key
- * again. Not thread-safe.
+ * <p>Without tombstones a put of an older version that arrives after a delete adds the key again.
+ * Each table has one writer; not thread-safe.
  */
 public final class KeyedUpsert {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,13 +55,16 @@ public final class KeyedUpsert {
   private final int version;
   private final long targetFileBytes;
   private final ParquetRowReader reader;
+  private final @Nullable String tombstoneRoot;
+  private final @Nullable KeyedUpsert tombstones;
 
   private KeyedUpsert(
       String tableRoot,
       DeltaTableSchema schema,
       List<String> keyColumns,
       @Nullable String versionColumn,
-      long targetFileBytes) {
+      long targetFileBytes,
+      @Nullable String tombstoneRoot) {
     this.tableRoot = Objects.requireNonNull(tableRoot, "tableRoot");
     this.schema = Objects.requireNonNull(schema, "schema");
     if (keyColumns.isEmpty()) {
@@ -65,8 +73,11 @@ public final class KeyedUpsert {
     this.keyColumns = List.copyOf(keyColumns);
     this.keys = keyColumns.stream().mapToInt(c -> indexOf(schema, c)).toArray();
     this.version = versionColumn == null ? -1 : indexOf(schema, versionColumn);
-    if (version >= 0 && !(schema.columns().get(version).type().equals(DeltaType.LONG))) {
-      throw new IllegalArgumentException("the version column " + versionColumn + " must be BIGINT");
+    if (version >= 0
+        && !schema.columns().get(version).type().equals(DeltaType.LONG)
+        && !schema.columns().get(version).type().equals(DeltaType.STRING)) {
+      throw new IllegalArgumentException(
+          "the version column " + versionColumn + " must be BIGINT or STRING");
     }
     if (targetFileBytes <= 0) {
       throw new IllegalArgumentException("targetFileBytes must be positive");
@@ -74,29 +85,79 @@ public final class KeyedUpsert {
     this.targetFileBytes = targetFileBytes;
     this.reader = new ParquetRowReader(schema);
     this.table = DeltaTable.forPath(tableRoot);
+    this.tombstoneRoot = tombstoneRoot;
+    if (tombstoneRoot != null) {
+      if (version < 0) {
+        throw new IllegalArgumentException("tombstones need a version column");
+      }
+      DeltaTableSchema t = tombstoneSchema();
+      DeltaTable.forPath(tombstoneRoot).createIfAbsent(tombstoneName(tableRoot), t, Map.of());
+      this.tombstones =
+          new KeyedUpsert(
+              tombstoneRoot,
+              t,
+              keyColumns,
+              schema.columns().get(version).name(),
+              targetFileBytes,
+              null);
+    } else {
+      this.tombstones = null;
+    }
+  }
+
+  /** The column of a tombstone that says when its delete was applied. */
+  public static final String DELETED_AT = "_deleted_at";
+
+  /** The tombstone table's schema: the key columns, the version column and {@link #DELETED_AT}. */
+  public DeltaTableSchema tombstoneSchema() {
+    List<DeltaColumn> columns = new ArrayList<>();
+    for (int k : keys) {
+      columns.add(schema.columns().get(k));
+    }
+    columns.add(schema.columns().get(version));
+    columns.add(DeltaColumn.required(DELETED_AT, DeltaType.TIMESTAMP));
+    return new DeltaTableSchema(columns, List.of(), Set.of());
+  }
+
+  private static String tombstoneName(String root) {
+    String trimmed = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+    return trimmed.substring(trimmed.lastIndexOf('/') + 1) + "_tombstones";
   }
 
   /** An upsert by the given key columns, without a version: the latest change always wins. */
   public static KeyedUpsert into(String tableRoot, DeltaTableSchema schema, List<String> keys) {
-    return new KeyedUpsert(tableRoot, schema, keys, null, DeltaFileWriter.DEFAULT_TARGET_FILE_SIZE);
+    return new KeyedUpsert(
+        tableRoot, schema, keys, null, DeltaFileWriter.DEFAULT_TARGET_FILE_SIZE, null);
   }
 
   /** The same upsert, guarded by a BIGINT column: an older version never replaces a newer one. */
   public KeyedUpsert withVersionColumn(String column) {
-    return new KeyedUpsert(tableRoot, schema, keyColumns, column, targetFileBytes);
+    return new KeyedUpsert(tableRoot, schema, keyColumns, column, targetFileBytes, tombstoneRoot);
   }
 
   public KeyedUpsert withTargetFileBytes(long bytes) {
-    String v = version < 0 ? null : schema.columns().get(version).name();
-    return new KeyedUpsert(tableRoot, schema, keyColumns, v, bytes);
+    return new KeyedUpsert(tableRoot, schema, keyColumns, versionName(), bytes, tombstoneRoot);
+  }
+
+  /**
+   * The same upsert, remembering its deletes in the table at {@code root} (created when absent):
+   * its key columns, the version and {@link #DELETED_AT}. Needs a version column.
+   */
+  public KeyedUpsert withTombstones(String root) {
+    return new KeyedUpsert(tableRoot, schema, keyColumns, versionName(), targetFileBytes, root);
+  }
+
+  private @Nullable String versionName() {
+    return version < 0 ? null : schema.columns().get(version).name();
   }
 
   /**
    * One change of a batch: a row to put, or, with a null row, the delete of a key.
    *
-   * @param version the change's version; ignored without a version column
+   * @param version the change's version, a Long or a String as the version column's type; null
+   *     without a version column
    */
-  public record Change(List<Object> key, Object @Nullable [] row, long version) {
+  public record Change(List<Object> key, Object @Nullable [] row, @Nullable Object version) {
     public Change {
       key = List.copyOf(key);
     }
@@ -113,16 +174,16 @@ public final class KeyedUpsert {
               + " values, not "
               + row.length);
     }
-    return new Change(keyOf(row), row.clone(), version < 0 ? 0 : versionOf(row));
+    return new Change(keyOf(row), row.clone(), version < 0 ? null : versionOf(row));
   }
 
   /** A delete of the row with these key values (in key-column order), at a version. */
-  public Change delete(List<Object> key, long atVersion) {
+  public Change delete(List<Object> key, Object atVersion) {
     if (key.size() != keys.length) {
       throw new IllegalArgumentException(
           "a key of " + tableRoot + " has " + keys.length + " values");
     }
-    return new Change(key, null, atVersion);
+    return new Change(key, null, version < 0 ? null : checkedVersion(atVersion));
   }
 
   /** The last batch of {@code appId} the table holds, or -1: the next batch is one more. */
@@ -137,13 +198,92 @@ public final class KeyedUpsert {
   public Result apply(String appId, long batch, Collection<Change> changes) {
     Map<List<Object>, Change> byKey = new LinkedHashMap<>();
     for (Change c : changes) {
-      byKey.merge(c.key(), c, (a, b) -> b.version() >= a.version() ? b : a);
+      byKey.merge(c.key(), c, (a, b) -> compareVersions(b.version(), a.version()) >= 0 ? b : a);
+    }
+    long buried = 0;
+    if (tombstones != null) {
+      buried = applyTombstones(appId, batch, byKey);
     }
     Map<String, Long> metrics = new LinkedHashMap<>();
+    if (tombstones != null) {
+      metrics.put("numSourceRowsBehindTombstones", buried);
+    }
     CommitResult commit =
         table.rewrite(
             appId, batch, Map.of(), ATTEMPTS, files -> plan(files, byKey, batch, metrics));
     return new Result(commit, Map.copyOf(metrics));
+  }
+
+  /**
+   * Drops from {@code byKey} every change that a tombstone makes stale (a put not newer than the
+   * key's delete, a delete older than it), and commits the batch's tombstones first: one for each
+   * delete left, and the retirement of those that a newer put supersedes. Computed from the batch
+   * and the tombstones alone, so a batch retried after only this commit landed drops the same
+   * changes. Returns how many it dropped.
+   */
+  private long applyTombstones(String appId, long batch, Map<List<Object>, Change> byKey) {
+    Map<List<Object>, Object> dead = tombstones.versionsOf(byKey.keySet());
+    long now = micros(System.currentTimeMillis());
+    List<Change> marks = new ArrayList<>();
+    long buried = 0;
+    for (java.util.Iterator<Change> it = byKey.values().iterator(); it.hasNext(); ) {
+      Change c = it.next();
+      Object deadAt = dead.get(c.key());
+      int vs = deadAt == null ? 1 : compareVersions(c.version(), deadAt);
+      if (c.row() == null ? vs < 0 : vs <= 0) {
+        it.remove();
+        buried++;
+        continue;
+      }
+      if (c.row() == null) {
+        Object[] mark = new Object[keys.length + 2];
+        for (int k = 0; k < keys.length; k++) {
+          mark[k] = c.key().get(k);
+        }
+        mark[keys.length] = c.version();
+        mark[keys.length + 1] = now;
+        marks.add(tombstones.put(mark));
+      } else if (deadAt != null) {
+        marks.add(tombstones.delete(c.key(), c.version()));
+      }
+    }
+    if (!marks.isEmpty()) {
+      tombstones.apply(appId, batch, marks);
+    }
+    return buried;
+  }
+
+  /**
+   * The version of each of {@code wanted}'s keys that the table holds, read from the files whose
+   * key statistics can hold them; keys without a row are absent.
+   */
+  public Map<List<Object>, Object> versionsOf(Collection<List<Object>> wanted) {
+    if (version < 0) {
+      throw new IllegalStateException("an upsert without a version column has no versions");
+    }
+    Set<List<Object>> set = wanted instanceof Set<List<Object>> s ? s : new HashSet<>(wanted);
+    Map<List<Object>, Object> out = new java.util.HashMap<>();
+    if (set.isEmpty()) {
+      return out;
+    }
+    for (DataFile f : table.files()) {
+      if (mayHoldAny(f, set)) {
+        reader.read(
+            tableRoot,
+            f.path(),
+            row -> {
+              List<Object> key = keyOf(row);
+              if (set.contains(key)) {
+                out.put(key, versionOf(row));
+              }
+            });
+      }
+    }
+    return out;
+  }
+
+  private static long micros(long millis) {
+    return millis * 1000;
   }
 
   private DeltaTable.Rewrite plan(
@@ -173,7 +313,7 @@ public final class KeyedUpsert {
       for (Object[] row : rows) {
         List<Object> key = keyOf(row);
         Change c = byKey.get(key);
-        if (c == null || (version >= 0 && c.version() < versionOf(row))) {
+        if (c == null || (version >= 0 && compareVersions(c.version(), versionOf(row)) < 0)) {
           kept.add(row);
           if (c != null) {
             found.add(key);
@@ -322,9 +462,14 @@ public final class KeyedUpsert {
     return List.copyOf(key);
   }
 
-  private long versionOf(Object[] row) {
-    Object v = row[version];
-    if (!(v instanceof Long l)) {
+  private Object versionOf(Object[] row) {
+    return checkedVersion(row[version]);
+  }
+
+  private Object checkedVersion(@Nullable Object given) {
+    boolean text = schema.columns().get(version).type().equals(DeltaType.STRING);
+    Object v = !text && given instanceof Integer i ? Long.valueOf(i) : given;
+    if (text ? !(v instanceof String) : !(v instanceof Long)) {
       throw new IllegalArgumentException(
           "version column "
               + schema.columns().get(version).name()
@@ -332,9 +477,21 @@ public final class KeyedUpsert {
               + tableRoot
               + " holds "
               + v
-              + ", not a BIGINT");
+              + ", not a "
+              + (text ? "STRING" : "BIGINT"));
     }
-    return l;
+    return v;
+  }
+
+  /** Versions of one column: both Longs or both Strings (null, without a version column). */
+  private static int compareVersions(@Nullable Object a, @Nullable Object b) {
+    if (a == null || b == null) {
+      return 0;
+    }
+    if (a instanceof Long x) {
+      return Long.compare(x, (Long) b);
+    }
+    return ((String) a).compareTo((String) b);
   }
 
   private static int indexOf(DeltaTableSchema schema, String column) {

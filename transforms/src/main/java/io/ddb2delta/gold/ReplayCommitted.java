@@ -1,14 +1,9 @@
 package io.ddb2delta.gold;
 
-import io.ddb2delta.change.ChangeRecord;
 import io.ddb2delta.change.DecodedChange;
-import io.ddb2delta.change.Op;
-import io.ddb2delta.change.SourcePosition;
 import io.ddb2delta.delta.DataFile;
 import io.ddb2delta.delta.DataFileCoder;
 import io.ddb2delta.delta.DeltaTable;
-import io.ddb2delta.model.DynamoJson;
-import io.ddb2delta.model.DynamoValue;
 import io.ddb2delta.tables.BronzeTable;
 import io.ddb2delta.tables.DeltaTargets;
 import java.util.ArrayList;
@@ -198,7 +193,7 @@ final class ReplayCommitted extends PTransform<PBegin, PCollectionTuple> {
           BronzeTable.SCHEMA,
           file,
           row -> {
-            DecodedChange change = change(row, file);
+            DecodedChange change = BronzeTable.change(row, "bronze file " + file.path());
             for (KV<GoldKey, Contribution> c : contributions.toOrders(change)) {
               merge(groups, c.getKey(), c.getValue());
             }
@@ -235,39 +230,6 @@ final class ReplayCommitted extends PTransform<PBegin, PCollectionTuple> {
     private static void merge(
         Map<GoldKey, Map<String, Contribution>> groups, GoldKey key, Contribution c) {
       groups.computeIfAbsent(key, k -> new HashMap<>()).merge(c.id(), c, Contribution::newer);
-    }
-
-    /** The change a bronze row holds, as its source's decoder gave it. */
-    static DecodedChange change(Object[] row, DataFile file) {
-      try {
-        ChangeRecord record =
-            new ChangeRecord(
-                (String) row[0],
-                Op.valueOf((String) row[2]),
-                DynamoJson.parseItem((String) row[3]),
-                image(row[4]),
-                image(row[5]),
-                (Long) row[6],
-                (String) row[1],
-                SourcePosition.parse((String) row[8]));
-        return new DecodedChange(
-            record, new BronzeTable.RawImages(null, null, null), null, false, null);
-      } catch (RuntimeException e) {
-        throw new IllegalStateException(
-            "bronze file "
-                + file.path()
-                + " holds a row that is not a change (event "
-                + row[1]
-                + " at "
-                + row[8]
-                + "): "
-                + e.getMessage(),
-            e);
-      }
-    }
-
-    private static @Nullable Map<String, DynamoValue> image(Object json) {
-      return json == null ? null : DynamoJson.parseItem((String) json);
     }
   }
 }

@@ -2,6 +2,8 @@ package io.ddb2delta.health;
 
 import io.ddb2delta.cdc.CommitReport;
 import io.ddb2delta.cdc.EventTimes;
+import io.ddb2delta.current.CurrentCommit;
+import io.ddb2delta.current.MergeCurrent;
 import io.ddb2delta.gold.GoldCommit;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -79,6 +81,27 @@ public record HealthRecord(
         null,
         c.durationMillis(),
         null,
+        null,
+        null);
+  }
+
+  /**
+   * The row of a MERGE into a {@code <table>_current}: its batch is the bronze version it read
+   * through, and its source lag how long the oldest change it merged had been in bronze.
+   */
+  public static HealthRecord of(CurrentCommit c) {
+    return new HealthRecord(
+        c.committedAtMillis(),
+        c.table(),
+        c.version(),
+        MergeCurrent.APP_ID,
+        c.changes(),
+        c.bronzeVersion(),
+        null,
+        null,
+        null,
+        c.durationMillis(),
+        c.lagMillis(),
         null,
         null);
   }

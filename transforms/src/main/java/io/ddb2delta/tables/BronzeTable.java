@@ -1,11 +1,16 @@
 package io.ddb2delta.tables;
 
 import io.ddb2delta.change.ChangeRecord;
+import io.ddb2delta.change.DecodedChange;
+import io.ddb2delta.change.Op;
+import io.ddb2delta.change.SourcePosition;
 import io.ddb2delta.delta.DeltaColumn;
 import io.ddb2delta.delta.DeltaTableSchema;
 import io.ddb2delta.delta.DeltaType;
 import io.ddb2delta.model.DynamoJson;
+import io.ddb2delta.model.DynamoValue;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -62,6 +67,41 @@ public final class BronzeTable {
       processingMicros,
       (int) Math.floorDiv(record.eventTimeMicros(), MICROS_PER_DAY)
     };
+  }
+
+  /**
+   * The change a bronze row holds, as its source's decoder gave it (without the raw texts).
+   *
+   * @param where names the row's origin in the error of a row that is not a change
+   */
+  public static DecodedChange change(Object[] row, String where) {
+    try {
+      ChangeRecord record =
+          new ChangeRecord(
+              (String) row[0],
+              Op.valueOf((String) row[2]),
+              DynamoJson.parseItem((String) row[3]),
+              image(row[4]),
+              image(row[5]),
+              (Long) row[6],
+              (String) row[1],
+              SourcePosition.parse((String) row[8]));
+      return new DecodedChange(record, new RawImages(null, null, null), null, false, null);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          where
+              + " holds a row that is not a change (event "
+              + row[1]
+              + " at "
+              + row[8]
+              + "): "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private static @Nullable Map<String, DynamoValue> image(@Nullable Object json) {
+    return json == null ? null : DynamoJson.parseItem((String) json);
   }
 
   /** The original DynamoDB JSON text of a record's parts, where the decoder could keep it. */

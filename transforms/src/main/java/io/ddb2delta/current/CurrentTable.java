@@ -1,0 +1,165 @@
+package io.ddb2delta.current;
+
+import io.ddb2delta.change.ChangeRecord;
+import io.ddb2delta.change.ChangeVersion;
+import io.ddb2delta.change.DecodedChange;
+import io.ddb2delta.change.Op;
+import io.ddb2delta.delta.DeltaColumn;
+import io.ddb2delta.delta.DeltaTableSchema;
+import io.ddb2delta.delta.DeltaType;
+import io.ddb2delta.delta.KeyedUpsert;
+import io.ddb2delta.mapping.ColumnMapping;
+import io.ddb2delta.mapping.MappingException;
+import io.ddb2delta.mapping.SilverMapper;
+import io.ddb2delta.mapping.TableMapping;
+import io.ddb2delta.mapping.ValueConverter;
+import io.ddb2delta.model.DynamoValue;
+import io.ddb2delta.tables.DeltaTargets;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * {@code <table>_current}: one row per live item of a DynamoDB table, as of the newest change that
+ * reached it, typed as its silver rows are.
+ *
+ * <p>Guarantees: the columns are the mapping's item columns (its silver columns without the
+ * change's own, such as {@code event_type}), then {@code _attributes} (every unmapped attribute,
+ * DynamoDB JSON), {@code _version} ({@link ChangeVersion}), {@code _source}, {@code
+ * _source_position} and {@code _updated_at} (when the row was written); the key columns are the
+ * columns that map the table's key attributes. Deletes are remembered as tombstones in {@code
+ * <table>_current_tombstones}, so no older change can bring a deleted item back.
+ */
+public final class CurrentTable implements Serializable {
+  public static final String VERSION = "_version";
+
+  private final TableMapping mapping;
+  private final SilverMapper silver;
+  private final int[] itemColumns;
+  private final int[] keyColumns;
+  private final DeltaTableSchema schema;
+
+  public CurrentTable(TableMapping mapping) {
+    this.mapping = mapping;
+    this.silver = new SilverMapper(mapping);
+    List<ColumnMapping> columns = mapping.columns();
+    List<Integer> items = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      if (columns.get(i).meta() == null) {
+        items.add(i);
+      }
+    }
+    this.itemColumns = items.stream().mapToInt(Integer::intValue).toArray();
+    this.keyColumns = new int[mapping.keys().size()];
+    for (int k = 0; k < keyColumns.length; k++) {
+      String key = mapping.keys().get(k);
+      keyColumns[k] = -1;
+      for (int i : itemColumns) {
+        ColumnMapping c = columns.get(i);
+        if (c.attribute().isTopLevel() && c.attribute().topLevel().equals(key)) {
+          keyColumns[k] = i;
+          break;
+        }
+      }
+      if (keyColumns[k] < 0) {
+        throw new IllegalArgumentException(
+            "the mapping of "
+                + mapping.table()
+                + " maps no column from its key attribute "
+                + key
+                + ", which "
+                + nameOf(mapping)
+                + " is keyed by");
+      }
+    }
+    List<DeltaColumn> out = new ArrayList<>();
+    DeltaTableSchema silverSchema = mapping.silverSchema();
+    for (int i : itemColumns) {
+      out.add(silverSchema.columns().get(i));
+    }
+    out.add(DeltaColumn.required(TableMapping.ATTRIBUTES_COLUMN, DeltaType.STRING));
+    out.add(DeltaColumn.required(VERSION, DeltaType.STRING));
+    out.add(DeltaColumn.required("_source", DeltaType.STRING));
+    out.add(DeltaColumn.required("_source_position", DeltaType.STRING));
+    out.add(DeltaColumn.required("_updated_at", DeltaType.TIMESTAMP));
+    this.schema =
+        new DeltaTableSchema(
+            out, List.of(), java.util.Set.of(TableMapping.ATTRIBUTES_COLUMN, "_source_position"));
+  }
+
+  public static String nameOf(TableMapping mapping) {
+    return mapping.table() + "_current";
+  }
+
+  public String name() {
+    return nameOf(mapping);
+  }
+
+  public String tombstonesName() {
+    return name() + "_tombstones";
+  }
+
+  public String table() {
+    return mapping.table();
+  }
+
+  public DeltaTableSchema schema() {
+    return schema;
+  }
+
+  public List<String> keyColumns() {
+    List<String> names = new ArrayList<>();
+    for (int k : keyColumns) {
+      names.add(mapping.columns().get(k).name());
+    }
+    return names;
+  }
+
+  /** The version-guarded upsert of this table under a root, with its tombstones. */
+  public KeyedUpsert upsert(String deltaRoot, long targetFileBytes) {
+    return KeyedUpsert.into(DeltaTargets.pathOf(deltaRoot, name()), schema, keyColumns())
+        .withVersionColumn(VERSION)
+        .withTargetFileBytes(targetFileBytes)
+        .withTombstones(DeltaTargets.pathOf(deltaRoot, tombstonesName()));
+  }
+
+  /**
+   * What a change does to this table: a put of the item it leaves (SNAPSHOT, INSERT, MODIFY) or the
+   * delete of its key (REMOVE), at its {@link ChangeVersion}; null when the item cannot be typed
+   * (the change is then in quarantine, with the reason, and the row keeps its older value).
+   */
+  public KeyedUpsert.@Nullable Change change(
+      KeyedUpsert upsert, DecodedChange change, long processingMicros) {
+    ChangeRecord r = change.record();
+    String version = ChangeVersion.of(r);
+    try {
+      if (r.op() == Op.REMOVE) {
+        List<Object> key = new ArrayList<>(keyColumns.length);
+        for (int k : keyColumns) {
+          ColumnMapping c = mapping.columns().get(k);
+          DynamoValue v = c.attribute().resolve(r.keys());
+          if (v == null) {
+            return null;
+          }
+          key.add(ValueConverter.convert(c.name(), v, c.type(), c.timestampFormat()));
+        }
+        return upsert.delete(key, version);
+      }
+      Object[] typed = silver.map(r, processingMicros, change.image());
+      Object[] row = new Object[schema.columns().size()];
+      int at = 0;
+      for (int i : itemColumns) {
+        row[at++] = typed[i];
+      }
+      row[at++] = typed[typed.length - 1];
+      row[at++] = version;
+      row[at++] = r.source().label();
+      row[at++] = r.position().toString();
+      row[at] = processingMicros;
+      return upsert.put(row);
+    } catch (MappingException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package io.ddb2delta.current;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ddb2delta.change.ChangeRecord;
+import io.ddb2delta.change.DecodedChange;
+import io.ddb2delta.change.Op;
+import io.ddb2delta.change.SourceKind;
+import io.ddb2delta.change.SourcePosition;
+import io.ddb2delta.delta.KeyedUpsert;
+import io.ddb2delta.mapping.TableMapping;
+import io.ddb2delta.model.DynamoValue;
+import io.ddb2delta.tables.BronzeTable;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * {@code orders_current} by {@link CurrentTable#upsert}, on real Delta tables: any permutation and
+ * duplication of a DynamoDB Streams change log, split into any number of batches, gives the table
+ * of the log applied in order; so does an export snapshot taken at any second of the log, with the
+ * stream read from any point at or before the export's end, interleaved in any way. The expected
+ * table is the test's own model of the log: each key's last change, its item or nothing for a
+ * REMOVE. The table is read back by parquet-avro.
+ */
+class CurrentTablePropertyTest {
+  private static final TableMapping ORDERS = TableMapping.shipped("orders");
+  private static final long BASE_MICROS = 1_796_000_000L * 1_000_000;
+
+  /** One step of the log: a put of key {@code key} with an amount and status, or its removal. */
+  record Step(int key, boolean remove, int cents, String status) {}
+
+  @Provide
+  Arbitrary<List<Step>> logs() {
+    Arbitrary<Step> step =
+        Combinators.combine(
+                Arbitraries.integers().between(0, 3),
+                Arbitraries.of(false, false, true),
+                Arbitraries.integers().between(1, 99_999),
+                Arbitraries.of("pending", "shipped", "cancelled"))
+            .as(Step::new);
+    return step.list().ofMinSize(1).ofMaxSize(24);
+  }
+
+  @Property(tries = 60)
+  void anyArrivalOfTheLogAndOfAnExportGivesTheTableOfTheLogInOrder(
+      @ForAll("logs") List<Step> steps,
+      @ForAll @IntRange(min = 1, max = 6) int batches,
+      @ForAll @IntRange(min = 0, max = 3) int duplicates,
+      @ForAll boolean withExport,
+      @ForAll @IntRange(min = 0, max = 8) int exportSecond,
+      @ForAll Random random)
+      throws IOException {
+    List<ChangeRecord> log = changes(steps);
+    List<ChangeRecord> arriving = new ArrayList<>(log);
+    if (withExport) {
+      // The stream is read from some point at or before the first change after the export.
+      long exportMicros = BASE_MICROS + exportSecond * 1_000_000L;
+      int firstAfter = 0;
+      while (firstAfter < log.size() && log.get(firstAfter).eventTimeMicros() <= exportMicros) {
+        firstAfter++;
+      }
+      arriving = new ArrayList<>(log.subList(random.nextInt(firstAfter + 1), log.size()));
+      arriving.addAll(snapshot(log, exportMicros));
+    }
+    for (int d = 0; d < duplicates; d++) {
+      arriving.add(arriving.get(random.nextInt(arriving.size())));
+    }
+    Collections.shuffle(arriving, random);
+
+    Path root = Files.createTempDirectory("current-property");
+    try {
+      CurrentTable table = new CurrentTable(ORDERS);
+      MergeCurrent.createTables(root.toString(), List.of(ORDERS));
+      KeyedUpsert upsert = table.upsert(root.toString(), 1L << 20);
+      int size = (arriving.size() + batches - 1) / batches;
+      for (int b = 0; b * size < arriving.size(); b++) {
+        List<KeyedUpsert.Change> batch = new ArrayList<>();
+        for (ChangeRecord r :
+            arriving.subList(b * size, Math.min(arriving.size(), (b + 1) * size))) {
+          batch.add(table.change(upsert, decoded(r), BASE_MICROS));
+        }
+        upsert.apply("property", b, batch);
+      }
+      assertThat(OrdersCurrentRows.read(root.resolve(table.name()))).isEqualTo(inOrder(steps));
+    } finally {
+      try (Stream<Path> walk = Files.walk(root)) {
+        walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /** The model: each key's last step, as "status amount", without removed keys. */
+  private static Map<String, String> inOrder(List<Step> steps) {
+    Map<String, String> state = new TreeMap<>();
+    for (Step s : effective(steps)) {
+      if (s.remove()) {
+        state.remove("o" + s.key());
+      } else {
+        state.put("o" + s.key(), s.status() + " " + BigDecimal.valueOf(s.cents(), 2));
+      }
+    }
+    return state;
+  }
+
+  /** A REMOVE of a key that is not there is a put instead: DynamoDB streams no such change. */
+  private static List<Step> effective(List<Step> steps) {
+    Map<Integer, Boolean> live = new HashMap<>();
+    List<Step> out = new ArrayList<>();
+    for (Step s : steps) {
+      boolean remove = s.remove() && live.getOrDefault(s.key(), false);
+      out.add(new Step(s.key(), remove, s.cents(), s.status()));
+      live.put(s.key(), !remove);
+    }
+    return out;
+  }
+
+  /** The steps as stream records: three changes a second, ordered by their sequence numbers. */
+  private static List<ChangeRecord> changes(List<Step> steps) {
+    Map<Integer, Map<String, DynamoValue>> images = new HashMap<>();
+    List<ChangeRecord> out = new ArrayList<>();
+    List<Step> effective = effective(steps);
+    for (int i = 0; i < effective.size(); i++) {
+      Step s = effective.get(i);
+      Map<String, DynamoValue> before = images.get(s.key());
+      Map<String, DynamoValue> after = s.remove() ? null : item(s);
+      Op op = s.remove() ? Op.REMOVE : before == null ? Op.INSERT : Op.MODIFY;
+      out.add(
+          new ChangeRecord(
+              "orders",
+              op,
+              key(s.key()),
+              after,
+              op == Op.INSERT ? null : before,
+              BASE_MICROS + (i / 3) * 1_000_000L,
+              "event-" + i,
+              new SourcePosition(
+                  SourceKind.DYNAMODB_STREAMS,
+                  "arn:aws:dynamodb:local:000000000000:table/orders/stream/x",
+                  "shardId-1",
+                  String.format("%021d", 1000 + i))));
+      if (after == null) {
+        images.remove(s.key());
+      } else {
+        images.put(s.key(), after);
+      }
+    }
+    return out;
+  }
+
+  /** What an export at {@code exportMicros} holds: the effect of every change at or before it. */
+  private static List<ChangeRecord> snapshot(List<ChangeRecord> log, long exportMicros) {
+    Map<String, Map<String, DynamoValue>> items = new LinkedHashMap<>();
+    for (ChangeRecord r : log) {
+      if (r.eventTimeMicros() <= exportMicros) {
+        String id = ((DynamoValue.S) r.keys().get("order_id")).value();
+        if (r.newImage() == null) {
+          items.remove(id);
+        } else {
+          items.put(id, r.newImage());
+        }
+      }
+    }
+    List<ChangeRecord> out = new ArrayList<>();
+    int line = 1;
+    for (Map.Entry<String, Map<String, DynamoValue>> e : items.entrySet()) {
+      out.add(
+          new ChangeRecord(
+              "orders",
+              Op.SNAPSHOT,
+              Map.of("order_id", new DynamoValue.S(e.getKey())),
+              e.getValue(),
+              null,
+              exportMicros,
+              "export-" + line,
+              SourcePosition.exportLine("01790000000000-abcdef", "data/part-0.json.gz", line++)));
+    }
+    return out;
+  }
+
+  private static Map<String, DynamoValue> key(int key) {
+    return Map.of("order_id", new DynamoValue.S("o" + key));
+  }
+
+  private static Map<String, DynamoValue> item(Step s) {
+    Map<String, DynamoValue> item = new LinkedHashMap<>(key(s.key()));
+    item.put("amount", DynamoValue.N.of(BigDecimal.valueOf(s.cents(), 2)));
+    item.put("status", new DynamoValue.S(s.status()));
+    item.put("customer_id", new DynamoValue.S("c" + s.key()));
+    return item;
+  }
+
+  private static DecodedChange decoded(ChangeRecord r) {
+    return new DecodedChange(r, new BronzeTable.RawImages(null, null, null), null, false, null);
+  }
+}

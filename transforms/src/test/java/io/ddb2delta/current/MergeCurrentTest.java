@@ -1,0 +1,168 @@
+package io.ddb2delta.current;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ddb2delta.change.ChangeRecord;
+import io.ddb2delta.change.Op;
+import io.ddb2delta.change.SourceKind;
+import io.ddb2delta.change.SourcePosition;
+import io.ddb2delta.delta.DataFile;
+import io.ddb2delta.delta.DeltaFileWriter;
+import io.ddb2delta.delta.DeltaTable;
+import io.ddb2delta.mapping.TableMapping;
+import io.ddb2delta.model.DynamoValue;
+import io.ddb2delta.tables.BronzeTable;
+import io.ddb2delta.tables.DeltaTargets;
+import java.io.IOException;
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link MergeCurrent} over a bronze table written by hand, commit by commit, as a stream committer
+ * and an earlier run would have left it; the expected tables are worked out by hand.
+ */
+class MergeCurrentTest implements Serializable {
+  private static final TableMapping ORDERS = TableMapping.shipped("orders");
+  private static final long T0 = 1_796_119_200_000_000L; // 2026-12-01T10:00:00Z
+  private static final String ARN = "arn:aws:dynamodb:local:000000000000:table/orders/stream/x";
+
+  @TempDir transient Path root;
+  private transient int sequence;
+
+  @Test
+  void bronzesCommitsReachTheCurrentTableOnceAndARemoveStaysATombstone() throws IOException {
+    commitToBronze(
+        1,
+        List.of(
+            change(Op.INSERT, "o1", null, item("o1", "10.00", "pending")),
+            change(Op.INSERT, "o2", null, item("o2", "20.00", "pending")),
+            change(Op.MODIFY, "o1", item("o1", "10.00", "pending"), item("o1", "10.00", "shipped")),
+            otherTable()));
+    commitToBronze(
+        2,
+        List.of(
+            change(Op.REMOVE, "o2", item("o2", "20.00", "pending"), null),
+            change(Op.INSERT, "o3", null, item("o3", "30.00", "pending")),
+            // amount does not fit decimal(10,2): in quarantine, and not in the current table
+            change(Op.INSERT, "o4", null, item("o4", "123456789012.00", "pending"))));
+
+    run("orders_current through 2: 5");
+    assertThat(OrdersCurrentRows.read(table("orders_current")))
+        .isEqualTo(Map.of("o1", "shipped 10.00", "o3", "pending 30.00"));
+    assertThat(OrdersCurrentRows.tombstones(table("orders_current_tombstones")))
+        .isEqualTo(Map.of("o2", "2026-12-01T10:00:01.000000Z c 191000000000000000003"));
+
+    long version = DeltaTable.forPath(table("orders_current").toString()).version();
+    run(); // nothing new in bronze: nothing merged
+    assertThat(DeltaTable.forPath(table("orders_current").toString()).version()).isEqualTo(version);
+
+    // A later run's commit: o1 removed, and o2's INSERT delivered late, older than its REMOVE.
+    commitToBronze(
+        3,
+        List.of(
+            change(Op.REMOVE, "o1", item("o1", "10.00", "shipped"), null),
+            redelivered(Op.INSERT, "o2", item("o2", "20.00", "pending"), 1002)));
+    run("orders_current through 3: 2");
+    assertThat(OrdersCurrentRows.read(table("orders_current")))
+        .isEqualTo(Map.of("o3", "pending 30.00"));
+    assertThat(OrdersCurrentRows.tombstones(table("orders_current_tombstones")))
+        .containsOnlyKeys("o1", "o2");
+  }
+
+  /** Runs the transform on one tick; expects its commits as "bronze version, changes". */
+  private void run(String... commits) {
+    TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(false);
+    PCollection<String> out =
+        p.apply(Create.of("tick"))
+            .apply(MergeCurrent.of(root.toString(), List.of(ORDERS)).withInterval(Duration.ZERO))
+            .apply(
+                MapElements.into(TypeDescriptors.strings())
+                    .via(c -> c.table() + " through " + c.bronzeVersion() + ": " + c.changes()));
+    if (commits.length == 0) {
+      PAssert.that(out).empty();
+    } else {
+      PAssert.that(out).containsInAnyOrder(commits);
+    }
+    p.run().waitUntilFinish();
+  }
+
+  private Path table(String name) {
+    return Path.of(DeltaTargets.pathOf(root.toString(), name));
+  }
+
+  private void commitToBronze(long batch, List<ChangeRecord> changes) {
+    String path = DeltaTargets.pathOf(root.toString(), BronzeTable.NAME);
+    DeltaTable bronze = DeltaTable.forPath(path);
+    bronze.createIfAbsent(BronzeTable.NAME, BronzeTable.SCHEMA, Map.of());
+    List<DataFile> files;
+    try (DeltaFileWriter w = DeltaFileWriter.create(path, BronzeTable.SCHEMA)) {
+      changes.forEach(r -> w.write(BronzeTable.row(r, null, 0L)));
+      files = w.finish();
+    }
+    bronze.commit("stream", batch, files, DeltaTable.WRITE, Map.of());
+  }
+
+  private ChangeRecord change(
+      Op op, String id, Map<String, DynamoValue> before, Map<String, DynamoValue> after) {
+    int seq = sequence++;
+    return new ChangeRecord(
+        "orders",
+        op,
+        Map.of("order_id", new DynamoValue.S(id)),
+        after,
+        before,
+        T0 + (seq / 3) * 1_000_000L,
+        "event-" + seq,
+        new SourcePosition(
+            SourceKind.DYNAMODB_STREAMS,
+            ARN,
+            "shardId-1",
+            Long.toString(1_000_000_000_000_000_000L + seq)));
+  }
+
+  private static ChangeRecord redelivered(
+      Op op, String id, Map<String, DynamoValue> after, long sequence) {
+    return new ChangeRecord(
+        "orders",
+        op,
+        Map.of("order_id", new DynamoValue.S(id)),
+        after,
+        null,
+        T0,
+        "event-late",
+        new SourcePosition(SourceKind.DYNAMODB_STREAMS, ARN, "shardId-1", Long.toString(sequence)));
+  }
+
+  private static ChangeRecord otherTable() {
+    return new ChangeRecord(
+        "users",
+        Op.INSERT,
+        Map.of("user_id", new DynamoValue.S("u1")),
+        Map.of("user_id", new DynamoValue.S("u1")),
+        null,
+        T0,
+        "event-users",
+        new SourcePosition(SourceKind.DYNAMODB_STREAMS, ARN, "shardId-2", "7"));
+  }
+
+  private static Map<String, DynamoValue> item(String id, String amount, String status) {
+    Map<String, DynamoValue> item = new LinkedHashMap<>();
+    item.put("order_id", new DynamoValue.S(id));
+    item.put("amount", DynamoValue.N.of(new BigDecimal(amount)));
+    item.put("status", new DynamoValue.S(status));
+    return item;
+  }
+}

@@ -1,0 +1,68 @@
+package io.ddb2delta.current;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.delta.standalone.DeltaLog;
+import io.delta.standalone.actions.AddFile;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericFixed;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.io.LocalInputFile;
+
+/**
+ * An {@code orders_current} or its tombstones as the tests see them: delta-standalone lists the
+ * files, parquet-avro reads their rows.
+ */
+final class OrdersCurrentRows {
+  private OrdersCurrentRows() {}
+
+  /** The table's rows, "order_id" to "status amount", read by parquet-avro. */
+  static Map<String, String> read(Path table) throws IOException {
+    Map<String, String> rows = new TreeMap<>();
+    for (GenericRecord r : records(table)) {
+      byte[] bytes = ((GenericFixed) r.get("order_amount")).bytes();
+      String previous =
+          rows.put(
+              r.get("order_id").toString(),
+              r.get("order_status") + " " + new BigDecimal(new BigInteger(bytes), 2));
+      assertThat(previous).as("one row per key").isNull();
+    }
+    return rows;
+  }
+
+  /** The tombstones' rows, "order_id" to their version. */
+  static Map<String, String> tombstones(Path table) throws IOException {
+    Map<String, String> rows = new TreeMap<>();
+    for (GenericRecord r : records(table)) {
+      rows.put(r.get("order_id").toString(), r.get("_version").toString());
+    }
+    return rows;
+  }
+
+  private static List<GenericRecord> records(Path table) throws IOException {
+    List<GenericRecord> records = new ArrayList<>();
+    for (AddFile f :
+        DeltaLog.forTable(new Configuration(), table.toString()).update().getAllFiles()) {
+      try (ParquetReader<GenericRecord> reader =
+          AvroParquetReader.<GenericRecord>builder(new LocalInputFile(table.resolve(f.getPath())))
+              .withDataModel(GenericData.get())
+              .build()) {
+        for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
+          records.add(r);
+        }
+      }
+    }
+    return records;
+  }
+}
