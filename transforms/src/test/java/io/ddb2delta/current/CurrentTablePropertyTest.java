@@ -36,10 +36,11 @@ import net.jqwik.api.constraints.IntRange;
 /**
  * {@code orders_current} by {@link CurrentTable#upsert}, on real Delta tables: any permutation and
  * duplication of a DynamoDB Streams change log, split into any number of batches, gives the table
- * of the log applied in order; so does an export snapshot taken at any second of the log, with the
- * stream read from any point at or before the export's end, interleaved in any way. The expected
- * table is the test's own model of the log: each key's last change, its item or nothing for a
- * REMOVE. The table is read back by parquet-avro.
+ * of the log applied in order; so does an export snapshot taken between any two changes, with the
+ * stream read from any point at or before the first change after it, interleaved in any way, while
+ * the changes' times are rounded down to the second or the minute as DynamoDB rounds them. The
+ * expected table is the test's own model of the log: each key's last change, its item or nothing
+ * for a REMOVE. The table is read back by parquet-avro.
  */
 class CurrentTablePropertyTest {
   private static final TableMapping ORDERS = TableMapping.shipped("orders");
@@ -60,26 +61,41 @@ class CurrentTablePropertyTest {
     return step.list().ofMinSize(1).ofMaxSize(24);
   }
 
-  @Property(tries = 60)
+  /** How far apart the changes happen: several in a second, or a few in a minute. */
+  @Provide
+  Arbitrary<Long> gaps() {
+    return Arbitraries.of(300_000L, 7_000_000L, 25_000_000L);
+  }
+
+  /**
+   * How DynamoDB rounds a change's time down: to the second (AWS) or the minute (DynamoDB Local).
+   */
+  @Provide
+  Arbitrary<Long> precisions() {
+    return Arbitraries.of(1_000_000L, 60_000_000L);
+  }
+
+  @Property(tries = 80)
   void anyArrivalOfTheLogAndOfAnExportGivesTheTableOfTheLogInOrder(
       @ForAll("logs") List<Step> steps,
       @ForAll @IntRange(min = 1, max = 6) int batches,
       @ForAll @IntRange(min = 0, max = 3) int duplicates,
+      @ForAll("gaps") long gapMicros,
+      @ForAll("precisions") long precisionMicros,
       @ForAll boolean withExport,
-      @ForAll @IntRange(min = 0, max = 8) int exportSecond,
+      @ForAll @IntRange(min = 0, max = 24) int exportAfter,
       @ForAll Random random)
       throws IOException {
-    List<ChangeRecord> log = changes(steps);
+    List<ChangeRecord> log = changes(steps, gapMicros, precisionMicros);
     List<ChangeRecord> arriving = new ArrayList<>(log);
     if (withExport) {
-      // The stream is read from some point at or before the first change after the export.
-      long exportMicros = BASE_MICROS + exportSecond * 1_000_000L;
-      int firstAfter = 0;
-      while (firstAfter < log.size() && log.get(firstAfter).eventTimeMicros() <= exportMicros) {
-        firstAfter++;
-      }
+      // The export is taken between two changes, halfway, and its time recorded to the second; the
+      // stream is read from some point at or before the first change after it.
+      int firstAfter = Math.min(exportAfter, log.size());
+      long exportMicros = BASE_MICROS + firstAfter * gapMicros - gapMicros / 2;
+      exportMicros -= Math.floorMod(exportMicros, 1_000_000L);
       arriving = new ArrayList<>(log.subList(random.nextInt(firstAfter + 1), log.size()));
-      arriving.addAll(snapshot(log, exportMicros));
+      arriving.addAll(snapshot(log.subList(0, firstAfter), exportMicros));
     }
     for (int d = 0; d < duplicates; d++) {
       arriving.add(arriving.get(random.nextInt(arriving.size())));
@@ -133,8 +149,12 @@ class CurrentTablePropertyTest {
     return out;
   }
 
-  /** The steps as stream records: three changes a second, ordered by their sequence numbers. */
-  private static List<ChangeRecord> changes(List<Step> steps) {
+  /**
+   * The steps as stream records, one every {@code gapMicros}, each stamped with its time rounded
+   * down to {@code precisionMicros} as DynamoDB does, ordered by their sequence numbers.
+   */
+  private static List<ChangeRecord> changes(
+      List<Step> steps, long gapMicros, long precisionMicros) {
     Map<Integer, Map<String, DynamoValue>> images = new HashMap<>();
     List<ChangeRecord> out = new ArrayList<>();
     List<Step> effective = effective(steps);
@@ -150,7 +170,7 @@ class CurrentTablePropertyTest {
               key(s.key()),
               after,
               op == Op.INSERT ? null : before,
-              BASE_MICROS + (i / 3) * 1_000_000L,
+              stamp(BASE_MICROS + i * gapMicros, precisionMicros),
               "event-" + i,
               new SourcePosition(
                   SourceKind.DYNAMODB_STREAMS,
@@ -166,17 +186,19 @@ class CurrentTablePropertyTest {
     return out;
   }
 
-  /** What an export at {@code exportMicros} holds: the effect of every change at or before it. */
-  private static List<ChangeRecord> snapshot(List<ChangeRecord> log, long exportMicros) {
+  private static long stamp(long micros, long precisionMicros) {
+    return micros - Math.floorMod(micros, precisionMicros);
+  }
+
+  /** What an export holds after the changes {@code before}: the effect of each of them. */
+  private static List<ChangeRecord> snapshot(List<ChangeRecord> before, long exportMicros) {
     Map<String, Map<String, DynamoValue>> items = new LinkedHashMap<>();
-    for (ChangeRecord r : log) {
-      if (r.eventTimeMicros() <= exportMicros) {
-        String id = ((DynamoValue.S) r.keys().get("order_id")).value();
-        if (r.newImage() == null) {
-          items.remove(id);
-        } else {
-          items.put(id, r.newImage());
-        }
+    for (ChangeRecord r : before) {
+      String id = ((DynamoValue.S) r.keys().get("order_id")).value();
+      if (r.newImage() == null) {
+        items.remove(id);
+      } else {
+        items.put(id, r.newImage());
       }
     }
     List<ChangeRecord> out = new ArrayList<>();
