@@ -278,7 +278,6 @@ public final class Ddb2Delta {
     if (options.getCurrent() && !bronzeCommits.isEmpty()) {
       PCollection<CurrentCommit> current =
           PCollectionList.of(bronzeCommits)
-              .apply("Bronze commits", Flatten.pCollections())
               .apply(
                   "Merge current state",
                   MergeCurrent.of(options.getDeltaRoot(), mappings)

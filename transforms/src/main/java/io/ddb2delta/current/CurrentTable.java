@@ -18,6 +18,7 @@ import io.ddb2delta.tables.DeltaTargets;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -108,12 +109,53 @@ public final class CurrentTable implements Serializable {
     return schema;
   }
 
+  /** The DynamoDB table's key attributes. */
+  public List<String> keyAttributes() {
+    return mapping.keys();
+  }
+
   public List<String> keyColumns() {
     List<String> names = new ArrayList<>();
     for (int k : keyColumns) {
       names.add(mapping.columns().get(k).name());
     }
     return names;
+  }
+
+  /**
+   * How many leading columns describe the item itself: the mapping's item columns and {@code
+   * _attributes}, before {@code _version} and the other bookkeeping columns.
+   */
+  public int itemWidth() {
+    return itemColumns.length + 1;
+  }
+
+  /**
+   * A live item as its row's leading {@link #itemWidth} values, typed as a change leaving that item
+   * would be; throws {@link MappingException} naming the column when a value cannot be typed.
+   */
+  public Object[] itemRow(Map<String, DynamoValue> item) {
+    Object[] typed = silver.mapItem(item);
+    Object[] row = new Object[itemWidth()];
+    int at = 0;
+    for (int i : itemColumns) {
+      row[at++] = typed[i];
+    }
+    row[at] = typed[typed.length - 1];
+    return row;
+  }
+
+  /** The positions of the key columns among the leading {@link #itemWidth} values. */
+  public int[] keyPositions() {
+    int[] positions = new int[keyColumns.length];
+    for (int k = 0; k < keyColumns.length; k++) {
+      for (int j = 0; j < itemColumns.length; j++) {
+        if (itemColumns[j] == keyColumns[k]) {
+          positions[k] = j;
+        }
+      }
+    }
+    return positions;
   }
 
   /** The version-guarded upsert of this table under a root, with its tombstones. */

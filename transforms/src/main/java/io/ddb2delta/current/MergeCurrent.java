@@ -41,11 +41,11 @@ import org.joda.time.Duration;
  * Keeps each mapped table's {@code <table>_current} (and its tombstones) up to date with what
  * bronze holds, by one committer.
  *
- * <p>Input: a tick for each commit that may have added to bronze (the stream committer's and the
- * exports'). At most once per interval, the committer reads the bronze commits its table has not
- * yet merged and applies their changes of that table by a version-guarded MERGE ({@link
- * CurrentTable#upsert}), committed as transaction {@code ddb2delta-current} with bronze's version
- * as its number.
+ * <p>Input: ticks for the commits that may have added to bronze, one collection per writer (the
+ * stream committer's reports, each export's commit), windowed and triggered in any way. At most
+ * once per interval, the committer reads the bronze commits its table has not yet merged and
+ * applies their changes of that table by a version-guarded MERGE ({@link CurrentTable#upsert}),
+ * committed as transaction {@code ddb2delta-current} with bronze's version as its number.
  *
  * <p>Guarantees: every change bronze holds reaches the table, once its commit is seen, whichever
  * source, run or runner wrote it; a retried pane or a restarted job merges nothing twice (the
@@ -56,7 +56,7 @@ import org.joda.time.Duration;
  */
 @AutoValue
 public abstract class MergeCurrent
-    extends PTransform<PCollection<String>, PCollection<CurrentCommit>> {
+    extends PTransform<PCollectionList<String>, PCollection<CurrentCommit>> {
   /** The transaction app id of every {@code _current} table: its number is bronze's version. */
   public static final String APP_ID = "ddb2delta-current";
 
@@ -119,7 +119,7 @@ public abstract class MergeCurrent
   }
 
   @Override
-  public PCollection<CurrentCommit> expand(PCollection<String> ticks) {
+  public PCollection<CurrentCommit> expand(PCollectionList<String> ticks) {
     if (interval().isShorterThan(Duration.ZERO)) {
       throw new IllegalArgumentException("interval must not be negative");
     }
@@ -127,17 +127,24 @@ public abstract class MergeCurrent
       throw new IllegalArgumentException("no tables to keep current");
     }
     createTables(deltaRoot(), mappings());
-    PCollection<String> start =
-        ticks.getPipeline().apply("Start", Create.of("start")).setCoder(StringUtf8Coder.of());
-    return PCollectionList.of(ticks)
-        .and(start)
+    // Each input is windowed alike before they meet: a stream's reports carry a trigger of their
+    // own, and Flatten refuses inputs whose triggers differ.
+    PCollectionList<String> batched = PCollectionList.empty(ticks.getPipeline());
+    List<PCollection<String>> all = new ArrayList<>(ticks.getAll());
+    all.add(ticks.getPipeline().apply("Start", Create.of("start")).setCoder(StringUtf8Coder.of()));
+    for (int i = 0; i < all.size(); i++) {
+      batched =
+          batched.and(
+              all.get(i)
+                  .apply(
+                      "Batch " + (i + 1),
+                      Window.<String>into(new GlobalWindows())
+                          .triggering(trigger())
+                          .discardingFiredPanes()
+                          .withAllowedLateness(Duration.ZERO)));
+    }
+    return batched
         .apply("Ticks", Flatten.pCollections())
-        .apply(
-            "Batch",
-            Window.<String>into(new GlobalWindows())
-                .triggering(trigger())
-                .discardingFiredPanes()
-                .withAllowedLateness(Duration.ZERO))
         .apply(
             "One committer",
             MapElements.into(

@@ -69,6 +69,20 @@ public final class SilverMapper implements Serializable {
     return row;
   }
 
+  /**
+   * An item by itself, as a live table holds it: the declared columns typed from it by the rules of
+   * {@link #map} (meta columns, which describe a change, null), then {@code _attributes}.
+   */
+  public Object[] mapItem(Map<String, DynamoValue> item) {
+    Object[] row = new Object[columns.size() + 1];
+    for (int i = 0; i < columns.size(); i++) {
+      ColumnMapping c = columns.get(i);
+      row[i] = c.meta() != null ? null : attributeValue(c, item);
+    }
+    row[columns.size()] = unmappedAttributes(item);
+    return row;
+  }
+
   private void typeInto(
       Object[] row, ChangeRecord record, Map<String, DynamoValue> image, long processingMicros) {
     for (int i = 0; i < columns.size(); i++) {
@@ -92,6 +106,11 @@ public final class SilverMapper implements Serializable {
         case TABLE_NAME -> record.tableName();
       };
     }
+    return attributeValue(column, image);
+  }
+
+  private static @Nullable Object attributeValue(
+      ColumnMapping column, Map<String, DynamoValue> image) {
     DynamoValue v = column.attribute().resolve(image);
     if (v == null || v instanceof DynamoValue.Null) {
       if (column.required()) {

@@ -24,7 +24,12 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.windowing.AfterPane;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Repeatedly;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -85,8 +90,17 @@ class MergeCurrentTest implements Serializable {
   /** Runs the transform on one tick; expects its commits as "bronze version, changes". */
   private void run(String... commits) {
     TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(false);
+    // A stream's reports arrive triggered, an export's commits not; both feed the transform.
+    PCollection<String> report =
+        p.apply("Report", Create.of("report"))
+            .apply(
+                Window.<String>into(new GlobalWindows())
+                    .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
+                    .discardingFiredPanes()
+                    .withAllowedLateness(Duration.ZERO));
     PCollection<String> out =
-        p.apply(Create.of("tick"))
+        PCollectionList.of(p.apply("Export", Create.of("tick")))
+            .and(report)
             .apply(MergeCurrent.of(root.toString(), List.of(ORDERS)).withInterval(Duration.ZERO))
             .apply(
                 MapElements.into(TypeDescriptors.strings())

@@ -12,14 +12,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.model.ApproximateCreationDateTimePrecision;
 import software.amazon.awssdk.services.dynamodb.model.ExportFormat;
 import software.amazon.awssdk.services.dynamodb.model.ExportType;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.KinesisClientBuilder;
 
 /**
  * {@code aws-setup}: the AWS side of ddb2delta as code, idempotent (see {@link AwsSetup}).
@@ -151,20 +148,10 @@ public final class AwsSetupCommand implements Callable<Integer> {
   }
 
   private DynamoDbClient dynamoDb() {
-    DynamoDbClientBuilder b = DynamoDbClient.builder().region(Region.of(region));
-    if (dynamodbEndpoint != null) {
-      b.endpointOverride(dynamodbEndpoint);
-    }
-    b.credentialsProvider(LocalAws.credentialsFor(dynamodbEndpoint));
-    return b.build();
+    return LocalAws.client(DynamoDbClient.builder(), region, dynamodbEndpoint);
   }
 
   private KinesisClient kinesis() {
-    KinesisClientBuilder b = KinesisClient.builder().region(Region.of(region));
-    if (kinesisEndpoint != null) {
-      b.endpointOverride(kinesisEndpoint);
-    }
-    b.credentialsProvider(LocalAws.credentialsFor(kinesisEndpoint));
-    return b.build();
+    return LocalAws.client(KinesisClient.builder(), region, kinesisEndpoint);
   }
 }

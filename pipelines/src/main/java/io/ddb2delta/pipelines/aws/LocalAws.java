@@ -9,6 +9,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -68,6 +69,19 @@ public final class LocalAws {
    */
   public static AwsCredentialsProvider credentialsFor(@Nullable URI endpoint) {
     return isLoopback(endpoint) ? credentials() : DefaultCredentialsProvider.builder().build();
+  }
+
+  /**
+   * Builds a client of {@code builder} in {@code region}, at {@code endpoint} when one is given,
+   * with {@link #credentialsFor} it.
+   */
+  public static <B extends AwsClientBuilder<B, C>, C> C client(
+      B builder, String region, @Nullable URI endpoint) {
+    builder.region(Region.of(region)).credentialsProvider(credentialsFor(endpoint));
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint);
+    }
+    return builder.build();
   }
 
   /**

@@ -26,7 +26,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
@@ -182,13 +181,7 @@ public final class ExportTable implements Callable<Integer> {
   }
 
   private DynamoDbClient client() {
-    DynamoDbClientBuilder builder =
-        DynamoDbClient.builder().region(software.amazon.awssdk.regions.Region.of(region));
-    if (endpoint != null) {
-      builder.endpointOverride(endpoint);
-    }
-    builder.credentialsProvider(LocalAws.credentialsFor(endpoint));
-    return builder.build();
+    return LocalAws.client(DynamoDbClient.builder(), region, endpoint);
   }
 
   /**
