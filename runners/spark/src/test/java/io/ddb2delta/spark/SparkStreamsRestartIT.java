@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.local.LocalDynamoDb;
+import io.ddb2delta.pipelines.verify.VerifyCommand;
 import io.ddb2delta.testing.ChangeFeeds;
 import io.ddb2delta.testing.JobProcess;
 import io.ddb2delta.testing.StreamContents;
 import io.ddb2delta.tools.LoadLog;
 import io.ddb2delta.tools.SyntheticTable;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --source=dynamodb-streams} on the Spark runner in streaming mode (DStreams, {@code
  * local[2]}, a {@code --checkpointDir}), against DynamoDB Local: the driver is killed with {@code
  * kill -9} mid-stream while writes go on, restarts from its checkpoint, and every table ends with
- * each change exactly once, although Spark replays the batches it had not checkpointed.
+ * each change exactly once, although Spark replays the batches it had not checkpointed; the current
+ * tables, merged across the kill, then equal DynamoDB's ({@code verify}).
  */
 class SparkStreamsRestartIT {
   private static final List<SyntheticTable> TABLES =
@@ -78,13 +83,26 @@ class SparkStreamsRestartIT {
 
     try (JobProcess second = SparkJobs.start(args, log)) {
       SparkJobs.awaitRows(second, bronze, streamIds.size(), Duration.ofMinutes(1));
-      // Two more batch intervals: a replayed batch would land now.
-      Thread.sleep(2 * SparkJob.DEFAULT_BATCH_INTERVAL_MILLIS + 2_000);
+      // Two more batch intervals: a replayed batch would land now; and the current tables' next
+      // MERGE (every 2 s) follows bronze.
+      Thread.sleep(2 * SparkJob.DEFAULT_BATCH_INTERVAL_MILLIS + 4_000);
       // The restarted run's progress lines, for the record: what it read again and skipped.
       second.output().lines().filter(l -> l.startsWith("progress")).forEach(System.out::println);
     }
     SparkJobs.assertEachChangeOnceInEveryTable(
         lake, streamIds, List.of("orders_silver", "products_silver"));
+    // The current tables, merged across the kill, equal the tables as DynamoDB holds them.
+    ByteArrayOutputStream report = new ByteArrayOutputStream();
+    int verified =
+        VerifyCommand.commandLine(new PrintStream(report, true, StandardCharsets.UTF_8))
+            .execute(
+                "--deltaRoot=" + lake,
+                "--tables=orders,products",
+                "--dynamodbEndpoint=" + dynamo.endpoint());
+    String text = report.toString(StandardCharsets.UTF_8);
+    System.out.print(text);
+    assertThat(text).contains("verify: 0 differences in 2 tables");
+    assertThat(verified).isZero();
   }
 
   private List<String> args(Path lake, Path checkpoint) {
@@ -95,6 +113,7 @@ class SparkStreamsRestartIT {
     a.add("--deltaRoot=" + lake);
     a.add("--checkpointDir=" + checkpoint);
     a.add("--sparkMaster=local[2]");
+    a.add("--currentIntervalSeconds=2");
     return a;
   }
 }
