@@ -118,6 +118,31 @@ public abstract class MergeCurrent
     }
   }
 
+  /**
+   * Whether every current table has merged what bronze holds of its DynamoDB table: its last MERGE
+   * read through bronze's newest version, or bronze gained no row of that table since.
+   */
+  public static boolean followsBronze(String deltaRoot, List<TableMapping> mappings) {
+    DeltaTable bronze = DeltaTable.forPath(DeltaTargets.pathOf(deltaRoot, BronzeTable.NAME));
+    if (!bronze.exists()) {
+      return true;
+    }
+    long newest = bronze.version();
+    for (TableMapping m : mappings) {
+      CurrentTable t = new CurrentTable(m);
+      long done = DeltaTable.forPath(DeltaTargets.pathOf(deltaRoot, t.name())).txnVersion(APP_ID);
+      if (done >= newest) {
+        continue;
+      }
+      for (DataFile f : bronze.appendedSince(done).files()) {
+        if (t.table().equals(f.partitionValues().get("table_name"))) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   @Override
   public PCollection<CurrentCommit> expand(PCollectionList<String> ticks) {
     if (interval().isShorterThan(Duration.ZERO)) {

@@ -99,8 +99,19 @@ public final class VerifyCommand implements Callable<Integer> {
     return new CommandLine(new VerifyCommand(out));
   }
 
+  /** Parses {@code args} as the command does, compares, and returns the differences found. */
+  public static long differences(PrintStream out, String... args) throws Exception {
+    VerifyCommand command = new VerifyCommand(out);
+    new CommandLine(command).parseArgs(args);
+    return command.compare();
+  }
+
   @Override
   public Integer call() throws Exception {
+    return compare() == 0 ? 0 : 1;
+  }
+
+  private long compare() throws Exception {
     if (segments < 1 || segments > 1_000_000) {
       throw new CommandLine.ParameterException(
           new CommandLine(this), "--segments must be 1..1000000, got " + segments);
@@ -108,8 +119,8 @@ public final class VerifyCommand implements Callable<Integer> {
     List<TableMapping> mappings = tableConfig == null ? null : TableMappings.load(tableConfig);
     List<String> chosen = tables.isEmpty() ? currentTablesUnder(Path.of(deltaRoot)) : tables;
     if (chosen.isEmpty()) {
-      out.println("verify: no <table>_current under " + deltaRoot);
-      return 1;
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "there is no <table>_current under " + deltaRoot);
     }
     long differences = 0;
     try (DynamoDbClient ddb = dynamoDb()) {
@@ -130,7 +141,7 @@ public final class VerifyCommand implements Callable<Integer> {
         differences == 1 ? "" : "s",
         chosen.size(),
         chosen.size() == 1 ? "" : "s");
-    return differences == 0 ? 0 : 1;
+    return differences;
   }
 
   private CurrentComparison.Report verify(DynamoDbClient ddb, CurrentTable current)

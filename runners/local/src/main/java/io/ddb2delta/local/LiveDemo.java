@@ -1,10 +1,13 @@
 package io.ddb2delta.local;
 
+import io.ddb2delta.current.MergeCurrent;
 import io.ddb2delta.delta.DeltaTable;
+import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.pipelines.Ddb2Delta;
 import io.ddb2delta.pipelines.Ddb2DeltaOptions;
 import io.ddb2delta.pipelines.RunSummary;
 import io.ddb2delta.pipelines.StreamJob;
+import io.ddb2delta.pipelines.verify.VerifyCommand;
 import io.ddb2delta.tables.BronzeTable;
 import io.ddb2delta.tables.DeltaTargets;
 import io.ddb2delta.tools.ExportTable;
@@ -131,6 +134,17 @@ public final class LiveDemo {
                     + " every change was committed%n",
                 bronze,
                 expected));
+    Long differences = c.get("current differences");
+    if (differences != null) {
+      out.append(
+          differences == 0
+              ? "  current state        every <table>_current equals its DynamoDB table (verify: 0"
+                  + " differences)\n"
+              : String.format(
+                  Locale.ROOT,
+                  "  current state        verify found %,d differences, shown above%n",
+                  differences));
+    }
     out.append(String.format(Locale.ROOT, "  ran %.0f s%n", summary.wallSeconds()));
     return out.toString();
   }
@@ -225,16 +239,28 @@ public final class LiveDemo {
       // After the writes stop, drain: stop once bronze holds every change (or a minute later).
       run.setDuration(limitNanos == Long.MAX_VALUE ? "" : (limitNanos / 1_000_000_000L + 60) + "s");
       // Bronze ends with each backfill item twice (its export row and its stream INSERT) and every
-      // generated change once.
+      // generated change once; then the current tables merge what bronze holds.
+      List<TableMapping> mappings = tables.stream().map(TableMapping::shipped).toList();
       RunSummary summary =
           Ddb2Delta.run(
               run,
               () ->
                   !generator.isAlive()
-                      && bronze.numRecords() - bronzeBefore >= 2 * written.total() + log.total());
+                      && bronze.numRecords() - bronzeBefore >= 2 * written.total() + log.total()
+                      && (!run.getCurrent()
+                          || MergeCurrent.followsBronze(run.getDeltaRoot(), mappings)));
       generator.interrupt();
-
       Map<String, Long> counters = new LinkedHashMap<>(summary.counters());
+      if (run.getCurrent() && limitNanos != Long.MAX_VALUE) {
+        System.out.println("live demo: verify compares each <table>_current with DynamoDB");
+        counters.put(
+            "current differences",
+            VerifyCommand.differences(
+                System.out,
+                "--deltaRoot=" + run.getDeltaRoot(),
+                "--tables=" + String.join(",", tables),
+                "--dynamodbEndpoint=" + ddb.endpoint()));
+      }
       counters.put("backfill items", written.total());
       counters.put("changes generated", log.total());
       counters.put("bronze rows added", bronze.numRecords() - bronzeBefore);
