@@ -282,7 +282,7 @@ public final class Ddb2Delta {
                   "Merge current state",
                   MergeCurrent.of(options.getDeltaRoot(), mappings)
                       .withInterval(Duration.standardSeconds(options.getCurrentIntervalSeconds()))
-                      .withTargetFileBytes((long) options.getTargetFileSizeMb() << 20));
+                      .withTargetFileBytes((long) options.getCurrentTargetFileSizeMb() << 20));
       if (health != null) {
         health =
             health.and(

@@ -179,6 +179,15 @@ public interface Ddb2DeltaOptions extends S3Options {
   void setCurrentIntervalSeconds(int value);
 
   @Description(
+      "The size at which a <table>_current data file is rolled, in MiB. Small files keep a MERGE"
+          + " to the files around its keys: at 8 MiB, 10,000 orders-like changes into 10,000,000"
+          + " rows rewrite under 2% of the table.")
+  @Default.Integer(8)
+  int getCurrentTargetFileSizeMb();
+
+  void setCurrentTargetFileSizeMb(int value);
+
+  @Description(
       "Seconds after a window's first change at which its early pane fires, before the"
           + " watermark passes the window's end.")
   @Default.Integer(2)

@@ -34,8 +34,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       table of its own, committed before the batch's MERGE under the same transaction, so a put
  *       of an older version that arrives later changes nothing; a put newer than the tombstone
  *       brings the key back and retires the tombstone;
- *   <li>only files whose key statistics can hold a changed key are read, and only those that hold a
- *       row the batch changes are rewritten; the rest stay as they are;
+ *   <li>files keep ranges of the first key column apart: only the files whose range holds a
+ *       changed key are read, only those where a change applies are rewritten (into files of the
+ *       same range), and new keys between ranges become files of their own or join a small
+ *       neighbour; the rest stay as they are, and memory holds one range at a time;
  *   <li>a concurrent commit to the table makes the batch be planned again on the new version
  *       ({@link DeltaTable#rewrite}), so it never overwrites what it did not read.
  * </ul>
@@ -286,70 +288,109 @@ public final class KeyedUpsert {
     return millis * 1000;
   }
 
+  /**
+   * Plans one MERGE over the table's files, kept as key ranges that do not overlap: files whose
+   * first-key-column bounds overlap form one cluster, and a changed key belongs to the cluster
+   * whose range holds it or to the gap between two clusters. A cluster with changes is read and, if
+   * a change applies, rewritten whole into files of its own range; a gap's new keys join a small
+   * neighbouring cluster or become new files of that gap. So the ranges stay apart, a change reads
+   * only the files around its key, and memory holds one cluster at a time.
+   */
   private DeltaTable.Rewrite plan(
       List<DataFile> files,
       Map<List<Object>, Change> byKey,
       long batch,
       Map<String, Long> metrics) {
     long started = System.currentTimeMillis();
-    List<DataFile> candidates = new ArrayList<>();
-    for (DataFile f : files) {
-      if (mayHoldAny(f, byKey.keySet())) {
-        candidates.add(f);
+    List<Cluster> clusters = clusters(files);
+    Map<Integer, Map<List<Object>, Change>> toCluster = new java.util.TreeMap<>();
+    Map<Integer, List<Change>> toGap = new java.util.TreeMap<>();
+    for (Change c : byKey.values()) {
+      int at = locate(clusters, c.key().get(0));
+      if (at >= 0) {
+        toCluster.computeIfAbsent(at, i -> new LinkedHashMap<>()).put(c.key(), c);
+      } else if (c.row() != null) {
+        toGap.computeIfAbsent(-at - 1, g -> new ArrayList<>()).add(c);
+      }
+    }
+    // New keys between ranges join a neighbouring cluster that is still small, so that a stream of
+    // new keys at one end grows one file up to half the target instead of adding a file per batch.
+    for (Map.Entry<Integer, List<Change>> gap : toGap.entrySet()) {
+      int g = gap.getKey();
+      int neighbour =
+          g > 0 && clusters.get(g - 1).bytes() < targetFileBytes / 2
+              ? g - 1
+              : g < clusters.size() && clusters.get(g).bytes() < targetFileBytes / 2 ? g : -1;
+      if (neighbour >= 0) {
+        Map<List<Object>, Change> into =
+            toCluster.computeIfAbsent(neighbour, i -> new LinkedHashMap<>());
+        gap.getValue().forEach(c -> into.put(c.key(), c));
+        gap.setValue(List.of());
       }
     }
     List<DataFile> removed = new ArrayList<>();
-    List<Object[]> out = new ArrayList<>();
-    Set<List<Object>> found = new HashSet<>();
+    List<DataFile> added = new ArrayList<>();
+    long read = 0;
     long copied = 0;
     long updated = 0;
     long deleted = 0;
-    for (DataFile f : candidates) {
-      List<Object[]> rows = new ArrayList<>();
-      reader.read(tableRoot, f.path(), rows::add);
-      List<Object[]> kept = new ArrayList<>(rows.size());
-      long fileUpdated = 0;
-      long fileDeleted = 0;
-      for (Object[] row : rows) {
-        List<Object> key = keyOf(row);
-        Change c = byKey.get(key);
-        if (c == null || (version >= 0 && compareVersions(c.version(), versionOf(row)) < 0)) {
-          kept.add(row);
-          if (c != null) {
-            found.add(key);
-          }
-          continue;
-        }
-        found.add(key);
-        if (c.row() == null) {
-          fileDeleted++;
-        } else {
-          kept.add(c.row());
-          fileUpdated++;
-        }
-      }
-      if (fileUpdated + fileDeleted > 0) {
-        removed.add(f);
-        out.addAll(kept);
-        copied += kept.size() - fileUpdated;
-        updated += fileUpdated;
-        deleted += fileDeleted;
-      }
-    }
     long inserted = 0;
-    for (Map.Entry<List<Object>, Change> e : byKey.entrySet()) {
-      if (!found.contains(e.getKey()) && e.getValue().row() != null) {
-        out.add(e.getValue().row());
-        inserted++;
+    int part = 0;
+    for (Map.Entry<Integer, Map<List<Object>, Change>> e : toCluster.entrySet()) {
+      Cluster cluster = clusters.get(e.getKey());
+      Map<List<Object>, Change> changes = e.getValue();
+      read += cluster.files().size();
+      List<Object[]> out = new ArrayList<>();
+      Set<List<Object>> found = new HashSet<>();
+      long clusterUpdated = 0;
+      long clusterDeleted = 0;
+      long rows = 0;
+      for (DataFile f : cluster.files()) {
+        List<Object[]> fileRows = new ArrayList<>();
+        reader.read(tableRoot, f.path(), fileRows::add);
+        rows += fileRows.size();
+        for (Object[] row : fileRows) {
+          List<Object> key = keyOf(row);
+          Change c = changes.get(key);
+          if (c == null || (version >= 0 && compareVersions(c.version(), versionOf(row)) < 0)) {
+            out.add(row);
+            if (c != null) {
+              found.add(key);
+            }
+            continue;
+          }
+          found.add(key);
+          if (c.row() == null) {
+            clusterDeleted++;
+          } else {
+            out.add(c.row());
+            clusterUpdated++;
+          }
+        }
       }
+      long clusterInserted = 0;
+      for (Change c : changes.values()) {
+        if (!found.contains(c.key()) && c.row() != null) {
+          out.add(c.row());
+          clusterInserted++;
+        }
+      }
+      if (clusterUpdated + clusterDeleted + clusterInserted == 0) {
+        continue;
+      }
+      removed.addAll(cluster.files());
+      added.addAll(write(out, batch, part++));
+      copied += rows - clusterUpdated - clusterDeleted;
+      updated += clusterUpdated;
+      deleted += clusterDeleted;
+      inserted += clusterInserted;
     }
-    out.sort(this::compareKeys);
-    List<DataFile> added = List.of();
-    if (!out.isEmpty()) {
-      try (DeltaFileWriter w =
-          new DeltaFileWriter(tableRoot, schema, targetFileBytes, "part-upsert-b" + batch)) {
-        out.forEach(w::write);
-        added = w.finish();
+    for (List<Change> gap : toGap.values()) {
+      if (!gap.isEmpty()) {
+        List<Object[]> out = new ArrayList<>(gap.size());
+        gap.forEach(c -> out.add(c.row()));
+        added.addAll(write(out, batch, part++));
+        inserted += gap.size();
       }
     }
     metrics.clear();
@@ -358,9 +399,9 @@ public final class KeyedUpsert {
     metrics.put("numTargetRowsUpdated", updated);
     metrics.put("numTargetRowsDeleted", deleted);
     metrics.put("numTargetRowsCopied", copied);
-    metrics.put("numOutputRows", (long) out.size());
+    metrics.put("numOutputRows", copied + updated + inserted);
     metrics.put("numTargetFilesBeforeSkipping", (long) files.size());
-    metrics.put("numTargetFilesAfterSkipping", (long) candidates.size());
+    metrics.put("numTargetFilesAfterSkipping", read);
     metrics.put("numTargetFilesRemoved", (long) removed.size());
     metrics.put("numTargetFilesAdded", (long) added.size());
     metrics.put("numTargetBytesRemoved", removed.stream().mapToLong(DataFile::sizeBytes).sum());
@@ -369,6 +410,141 @@ public final class KeyedUpsert {
     Map<String, String> asText = new LinkedHashMap<>();
     metrics.forEach((k, v) -> asText.put(k, Long.toString(v)));
     return new DeltaTable.Rewrite(removed, added, asText);
+  }
+
+  /**
+   * Writes rows of one key range, sorted by key, into files of their own. They roll a quarter past
+   * the target: a rewritten file that grew by a few rows stays one file instead of splitting into
+   * itself and a sliver of the last few hundred rows.
+   */
+  private List<DataFile> write(List<Object[]> rows, long batch, int part) {
+    if (rows.isEmpty()) {
+      return List.of();
+    }
+    rows.sort(this::compareKeys);
+    try (DeltaFileWriter w =
+        new DeltaFileWriter(
+            tableRoot,
+            schema,
+            targetFileBytes + targetFileBytes / 4,
+            "part-upsert-b" + batch + "-r" + part)) {
+      rows.forEach(w::write);
+      return w.finish();
+    }
+  }
+
+  /** Files whose ranges of the first key column overlap, and the range they cover together. */
+  private record Cluster(
+      @Nullable Comparable<Object> low, @Nullable Comparable<Object> high, List<DataFile> files) {
+    long bytes() {
+      return files.stream().mapToLong(DataFile::sizeBytes).sum();
+    }
+  }
+
+  /**
+   * The files as clusters sorted by range and apart from each other; a file without a bound on the
+   * first key column reaches to that end. Bounds are the file statistics', which are exact or, for
+   * a string min cut to its prefix and a long string max left out, wider.
+   */
+  private List<Cluster> clusters(List<DataFile> files) {
+    DeltaColumn first = schema.columns().get(keys[0]);
+    record Ranged(
+        @Nullable Comparable<Object> low, @Nullable Comparable<Object> high, DataFile f) {}
+    List<Ranged> ranged = new ArrayList<>();
+    for (DataFile f : files) {
+      JsonNode stats;
+      try {
+        stats = JSON.readTree(f.statsJson());
+      } catch (IOException e) {
+        stats = JSON.createObjectNode();
+      }
+      ranged.add(
+          new Ranged(
+              boundValue(first.type(), stats.path("minValues").get(first.name())),
+              boundValue(first.type(), stats.path("maxValues").get(first.name())),
+              f));
+    }
+    ranged.sort(
+        (a, b) ->
+            a.low() == null
+                ? (b.low() == null ? 0 : -1)
+                : b.low() == null ? 1 : a.low().compareTo(b.low()));
+    List<Cluster> out = new ArrayList<>();
+    for (Ranged r : ranged) {
+      Cluster last = out.isEmpty() ? null : out.get(out.size() - 1);
+      boolean overlaps =
+          last != null
+              && (last.high() == null || r.low() == null || r.low().compareTo(last.high()) <= 0);
+      if (overlaps) {
+        List<DataFile> joined = new ArrayList<>(last.files());
+        joined.add(r.f());
+        Comparable<Object> high =
+            last.high() == null || r.high() == null
+                ? null
+                : r.high().compareTo(last.high()) > 0 ? r.high() : last.high();
+        out.set(out.size() - 1, new Cluster(last.low(), high, joined));
+      } else {
+        out.add(new Cluster(r.low(), r.high(), List.of(r.f())));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The index of the cluster whose range holds {@code key}, or -(gap + 1) for the gap before
+   * cluster {@code gap}.
+   */
+  private static int locate(List<Cluster> clusters, Object key) {
+    // A bound is known only for string, integer, date and timestamp keys (Long, as the rows hold
+    // them: µs, days), so only those are compared.
+    Object k = normalized(key);
+    int lo = 0;
+    int hi = clusters.size() - 1;
+    int last = -1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      Comparable<Object> low = clusters.get(mid).low();
+      if (low == null || low.compareTo(k) <= 0) {
+        last = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    if (last >= 0) {
+      Comparable<Object> high = clusters.get(last).high();
+      if (high == null || high.compareTo(k) >= 0) {
+        return last;
+      }
+    }
+    return -(last + 1) - 1;
+  }
+
+  /** A statistics bound as a value comparable with {@link #normalized} keys; null if unknown. */
+  @SuppressWarnings("unchecked")
+  private static @Nullable Comparable<Object> boundValue(DeltaType type, @Nullable JsonNode n) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    Object v;
+    if (type.equals(DeltaType.STRING) && n.isTextual()) {
+      v = n.textValue();
+    } else if ((type.equals(DeltaType.LONG) || type.equals(DeltaType.INT))
+        && n.canConvertToLong()) {
+      v = n.asLong();
+    } else if (type.equals(DeltaType.TIMESTAMP) && n.isTextual()) {
+      Instant b = Instant.parse(n.textValue());
+      v = b.getEpochSecond() * 1_000_000L + b.getNano() / 1_000;
+    } else if (type.equals(DeltaType.DATE) && n.isTextual()) {
+      v = LocalDate.parse(n.textValue()).toEpochDay();
+    } else {
+      return null;
+    }
+    return (Comparable<Object>) v;
+  }
+
+  private static Object normalized(Object key) {
+    return key instanceof Integer i ? Long.valueOf(i) : key;
   }
 
   /** False only when the file's key statistics rule out every key. */

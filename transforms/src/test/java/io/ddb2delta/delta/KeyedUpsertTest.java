@@ -179,7 +179,8 @@ class KeyedUpsertTest {
 
   @Test
   void onlyAFileThatCanHoldAChangedKeyIsReadAndOnlyAChangedOneRewritten() throws IOException {
-    KeyedUpsert upsert = upsert();
+    // A target of 1 byte: no file is small enough to take the next batch's new keys.
+    KeyedUpsert upsert = upsert().withTargetFileBytes(1);
     upsert.apply(APP, 0, List.of(upsert.put(row(W0, "INSERT", 1, "1.00", 1))));
     List<String> w0File = filePaths();
     upsert.apply(APP, 1, List.of(upsert.put(row(W1, "INSERT", 1, "1.00", 1))));
