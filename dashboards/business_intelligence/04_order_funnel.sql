@@ -5,7 +5,10 @@
 -- How many orders reached each stage, by their current status: an order that is completed was also
 -- shipped and placed. (The seed aliased a table "to", a reserved word in ANSI mode.)
 WITH now AS (
-  SELECT order_status, sum(order_count) AS orders FROM orders_daily_metrics GROUP BY order_status
+  SELECT order_status, count(*) AS orders
+  FROM orders_current
+  WHERE order_status IS NOT NULL
+  GROUP BY order_status
 ),
 stages AS (
   SELECT 1 AS step, 'placed' AS stage, sum(orders) AS orders FROM now

@@ -26,6 +26,21 @@ USING DELTA LOCATION '${delta_root}/products_silver';
 CREATE TABLE IF NOT EXISTS ${catalog_schema}.transactions_silver
 USING DELTA LOCATION '${delta_root}/transactions_silver';
 
+-- <table>_current: one row per live item, kept by MERGE (--current, on by default), and the
+-- tombstones of its deleted keys. Their columns follow the table mapping, as silver's do.
+
+CREATE TABLE IF NOT EXISTS ${catalog_schema}.orders_current
+USING DELTA LOCATION '${delta_root}/orders_current';
+
+CREATE TABLE IF NOT EXISTS ${catalog_schema}.users_current
+USING DELTA LOCATION '${delta_root}/users_current';
+
+CREATE TABLE IF NOT EXISTS ${catalog_schema}.products_current
+USING DELTA LOCATION '${delta_root}/products_current';
+
+CREATE TABLE IF NOT EXISTS ${catalog_schema}.transactions_current
+USING DELTA LOCATION '${delta_root}/transactions_current';
+
 -- The tables below are written by a streaming run with gold (--goldTable, default orders). Their
 -- columns are spelled out: Databricks checks them against the table at the location, so these
 -- statements also fail loudly if the pipeline's schema and this file ever part.
