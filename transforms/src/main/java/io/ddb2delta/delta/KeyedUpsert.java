@@ -34,10 +34,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       table of its own, committed before the batch's MERGE under the same transaction, so a put
  *       of an older version that arrives later changes nothing; a put newer than the tombstone
  *       brings the key back and retires the tombstone;
- *   <li>files keep ranges of the first key column apart: only the files whose range holds a
- *       changed key are read, only those where a change applies are rewritten (into files of the
- *       same range), and new keys between ranges become files of their own or join a small
- *       neighbour; the rest stay as they are, and memory holds one range at a time;
+ *   <li>files keep ranges of the first key column apart: only the files whose range holds a changed
+ *       key are read, only those where a change applies are rewritten (into files of the same
+ *       range), and new keys between ranges become files of their own or join a small neighbour;
+ *       the rest stay as they are, and memory holds one range at a time;
  *   <li>a concurrent commit to the table makes the batch be planned again on the new version
  *       ({@link DeltaTable#rewrite}), so it never overwrites what it did not read.
  * </ul>
