@@ -390,6 +390,106 @@ public final class DeltaTable {
   }
 
   /**
+   * Replaces files by others that hold the same rows (compaction), in one commit marked {@code
+   * dataChange=false}, so readers of changes (streams, {@link #appendedSince}) see nothing new. It
+   * reads nothing: a concurrent append does not conflict, but a concurrent commit that removed one
+   * of the same files does, and then nothing is committed and the new files are deleted. Returns
+   * the version committed.
+   */
+  public long replaceFiles(
+      List<DataFile> remove, List<DataFile> add, String operation, Map<String, String> metrics) {
+    Snapshot current = snapshot();
+    checkWritable(current);
+    OptimisticTransaction txn = guarded(() -> log.startTransaction());
+    Map<String, AddFile> byPath = new LinkedHashMap<>();
+    for (AddFile f : current.getAllFiles()) {
+      byPath.put(f.getPath(), f);
+    }
+    long now = System.currentTimeMillis();
+    List<Action> actions = new ArrayList<>();
+    for (DataFile f : remove) {
+      AddFile existing = byPath.get(f.path());
+      if (existing == null) {
+        deleteQuietly(add);
+        throw new DeltaTableException(
+            "replacing " + f.path() + ", which " + path + " no longer holds; nothing committed");
+      }
+      actions.add(existing.remove(now, false));
+    }
+    for (DataFile f : add) {
+      actions.add(added(f, false));
+    }
+    try {
+      return txn.commit(
+              actions,
+              new Operation(
+                  Operation.Name.MANUAL_UPDATE,
+                  jsonStrings(Map.of("operation", operation)),
+                  metrics),
+              ENGINE_INFO)
+          .getVersion();
+    } catch (DeltaConcurrentModificationException e) {
+      deleteQuietly(add);
+      throw new DeltaTableException(
+          operation + " of " + path + " lost to a concurrent commit; nothing committed: " + e, e);
+    }
+  }
+
+  /** The table's column names in schema order; none when it does not exist. */
+  public List<String> columnNames() {
+    Snapshot current = snapshot();
+    if (current.getVersion() < 0) {
+      return List.of();
+    }
+    return List.of(current.getMetadata().getSchema().getFieldNames());
+  }
+
+  /** Writes a checkpoint of the latest version, so that readers need not replay the log. */
+  public long checkpoint() {
+    Snapshot current = snapshot();
+    if (current.getVersion() < 0) {
+      return -1;
+    }
+    // delta-standalone checkpoints on its own every checkpointInterval commits; its public API
+    // has no call for it, but its log implementation does.
+    if (!(log instanceof io.delta.standalone.internal.DeltaLogImpl impl)) {
+      throw new DeltaTableException("cannot checkpoint " + path + ": not delta-standalone's log");
+    }
+    guarded(
+        () -> {
+          impl.checkpoint();
+          return null;
+        });
+    return current.getVersion();
+  }
+
+  /**
+   * The paths, relative to the table root as the log spells them, of the files the table still
+   * needs: those of the latest version, and those removed at or after {@code removedSinceMillis} (a
+   * reader of an older version may still read them).
+   */
+  public java.util.Set<String> pathsInUse(long removedSinceMillis) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    Snapshot current = snapshot();
+    if (current.getVersion() < 0) {
+      return out;
+    }
+    for (AddFile f : current.getAllFiles()) {
+      out.add(f.getPath());
+    }
+    Iterator<VersionLog> changes = guarded(() -> log.getChanges(0, false));
+    while (changes.hasNext()) {
+      for (Action a : changes.next().getActions()) {
+        if (a instanceof io.delta.standalone.actions.RemoveFile r
+            && r.getDeletionTimestamp().orElse(Long.MAX_VALUE) >= removedSinceMillis) {
+          out.add(r.getPath());
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
    * The data files that commits after version {@code after} up to the latest added with new data
    * (compaction's {@code dataChange=false} adds are left out), with the version read through and
    * the timestamp of the oldest commit among them. When the log no longer holds every one of those
@@ -475,8 +575,12 @@ public final class DeltaTable {
 
   /** The data file's {@code add} action. */
   private static AddFile added(DataFile f) {
+    return added(f, true);
+  }
+
+  private static AddFile added(DataFile f, boolean dataChange) {
     return AddFile.builder(
-            f.path(), f.partitionValues(), f.sizeBytes(), f.modificationTimeMillis(), true)
+            f.path(), f.partitionValues(), f.sizeBytes(), f.modificationTimeMillis(), dataChange)
         // delta-standalone writes stats verbatim (@JsonRawValue), while the protocol stores them
         // as a JSON string: hand it a string literal.
         .stats(jsonString(f.statsJson()))

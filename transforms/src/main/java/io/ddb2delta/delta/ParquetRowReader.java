@@ -80,6 +80,13 @@ final class ParquetRowReader {
   }
 
   private InputFile inputFile(String tableRoot, String relativePath) {
+    return inputFile(tableRoot, relativePath, conf);
+  }
+
+  /**
+   * The data file at {@code relativePath} (URI-encoded, as in the log) of a table, local or not.
+   */
+  static InputFile inputFile(String tableRoot, String relativePath, Configuration conf) {
     String decoded = URI.create(relativePath).getPath();
     Path local = DeltaFileWriter.localRoot(tableRoot);
     if (local != null) {

@@ -2,22 +2,13 @@ package io.ddb2delta.delta;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.delta.standalone.DeltaLog;
-import io.delta.standalone.actions.AddFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.io.LocalInputFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -131,36 +122,11 @@ class KeyedUpsertLayoutTest {
     assertThat(rows()).containsOnlyKeys("a", "b", "f", "m", "q");
   }
 
-  /** Each file's id range from its statistics, "min..max", in order. */
   private List<String> ranges() throws IOException {
-    List<String> out = new ArrayList<>();
-    for (AddFile f :
-        DeltaLog.forTable(new Configuration(), root.toString()).update().getAllFiles()) {
-      JsonNode stats = JSON.readTree(f.getStats());
-      out.add(
-          stats.path("minValues").path("id").asText()
-              + ".."
-              + stats.path("maxValues").path("id").asText());
-    }
-    out.sort(null);
-    return out;
+    return ItemFiles.ranges(root, false);
   }
 
   private Map<String, Long> rows() throws IOException {
-    Map<String, Long> out = new TreeMap<>();
-    for (AddFile f :
-        DeltaLog.forTable(new Configuration(), root.toString()).update().getAllFiles()) {
-      try (ParquetReader<GenericRecord> reader =
-          AvroParquetReader.<GenericRecord>builder(new LocalInputFile(root.resolve(f.getPath())))
-              .withDataModel(GenericData.get())
-              .build()) {
-        for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
-          assertThat(out.put(r.get("id").toString(), (Long) r.get("value")))
-              .as("one row per id")
-              .isNull();
-        }
-      }
-    }
-    return out;
+    return ItemFiles.rows(root);
   }
 }

@@ -85,6 +85,8 @@ public final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--dynamodbEndpoint", description = "DynamoDB endpoint override.")
   URI dynamodbEndpoint;
 
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   private final PrintStream out;
 
   VerifyCommand(PrintStream out) {
@@ -114,13 +116,13 @@ public final class VerifyCommand implements Callable<Integer> {
   private long compare() throws Exception {
     if (segments < 1 || segments > 1_000_000) {
       throw new CommandLine.ParameterException(
-          new CommandLine(this), "--segments must be 1..1000000, got " + segments);
+          spec.commandLine(), "--segments must be 1..1000000, got " + segments);
     }
     List<TableMapping> mappings = tableConfig == null ? null : TableMappings.load(tableConfig);
     List<String> chosen = tables.isEmpty() ? currentTablesUnder(Path.of(deltaRoot)) : tables;
     if (chosen.isEmpty()) {
       throw new CommandLine.ParameterException(
-          new CommandLine(this), "there is no <table>_current under " + deltaRoot);
+          spec.commandLine(), "there is no <table>_current under " + deltaRoot);
     }
     long differences = 0;
     try (DynamoDbClient ddb = dynamoDb()) {
@@ -150,7 +152,7 @@ public final class VerifyCommand implements Callable<Integer> {
     DeltaTable delta = DeltaTable.forPath(path);
     if (!delta.exists()) {
       throw new CommandLine.ParameterException(
-          new CommandLine(this), "there is no " + current.name() + " at " + path);
+          spec.commandLine(), "there is no " + current.name() + " at " + path);
     }
     List<DataFile> files = delta.files();
     Long itemCount = ddb.describeTable(b -> b.tableName(current.table())).table().itemCount();

@@ -1,0 +1,86 @@
+package io.ddb2delta.pipelines.maintain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ddb2delta.current.CurrentTable;
+import io.ddb2delta.current.MergeCurrent;
+import io.ddb2delta.delta.DeltaTable;
+import io.ddb2delta.delta.KeyedUpsert;
+import io.ddb2delta.mapping.TableMapping;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code maintain} over a lake holding an {@code orders_current} written in many small MERGEs, as a
+ * stream leaves it: fewer files, the same rows, and vacuum's retention guard.
+ */
+class MaintainCommandTest {
+  private static final TableMapping ORDERS = TableMapping.shipped("orders");
+
+  @TempDir Path root;
+
+  private void writeCurrent() {
+    MergeCurrent.createTables(root.toString(), List.of(ORDERS));
+    CurrentTable table = new CurrentTable(ORDERS);
+    // A 1-byte target: every MERGE's new keys get a file of their own, 12 files in all.
+    KeyedUpsert upsert = table.upsert(root.toString(), 1);
+    for (int b = 0; b < 12; b++) {
+      Object[] row = {
+        String.format("ord-%03d", b),
+        "c1",
+        "p1",
+        new BigDecimal("1.00"),
+        "pending",
+        null,
+        "{}",
+        "2026-12-04T10:00:00.000000Z c 01" + (b % 10),
+        "dynamodb-streams",
+        "stream s shard 1 sequence " + b,
+        0L
+      };
+      upsert.apply("test", b, List.of(upsert.put(row)));
+    }
+  }
+
+  @Test
+  void maintainPacksTheSmallFilesOfEveryTableAndKeepsItsRows() {
+    writeCurrent();
+    DeltaTable current = DeltaTable.forPath(root.resolve("orders_current").toString());
+    assertThat(current.files()).hasSize(12);
+    assertThat(current.numRecords()).isEqualTo(12);
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int exit =
+        MaintainCommand.commandLine(new PrintStream(out, true, StandardCharsets.UTF_8))
+            .execute("--deltaRoot=" + root, "--retentionHours=0", "--force");
+
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertThat(exit).as(text).isZero();
+    assertThat(text)
+        .contains("maintain orders_current: files 12 -> 1 (12 packed into 1)")
+        .contains("vacuum deleted 12 files")
+        .contains("maintain orders_current_tombstones:");
+    assertThat(current.files()).hasSize(1);
+    assertThat(current.numRecords()).isEqualTo(12);
+  }
+
+  @Test
+  void aRetentionUnderAWeekIsRefusedWithoutForce() {
+    writeCurrent();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit =
+        MaintainCommand.commandLine(System.out)
+            .setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8))
+            .execute("--deltaRoot=" + root, "--retentionHours=24");
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--retentionHours=24 is below 168 (7 days)")
+        .contains("--force");
+  }
+}
