@@ -3,9 +3,9 @@
 --
 -- The readers get USE CATALOG and USE SCHEMA, which only let them reach the schema, and SELECT on the
 -- schema, which Unity Catalog passes down to every table and view in it: bronze, silver,
--- quarantine, gold, orders_anomalies and pipeline_health. The schema therefore holds only tables the
--- readers may see. They get no MODIFY, no CREATE, no READ FILES on the storage: they read the tables
--- through the catalog, never the files under --deltaRoot.
+-- <table>_current, quarantine, gold, orders_anomalies and pipeline_health. The schema therefore
+-- holds only tables the readers may see. They get no MODIFY, no CREATE, no READ FILES on the
+-- storage: they read the tables through the catalog, never the files under --deltaRoot.
 --
 -- The jobs' service principal owns the schema and the tables. The pipeline creates the tables and
 -- writes them with delta-standalone at Delta protocol (1,2); only the owner and admins can alter
@@ -32,6 +32,14 @@ ALTER TABLE ${catalog_schema}.users_silver OWNER TO `${job_principal}`;
 ALTER TABLE ${catalog_schema}.products_silver OWNER TO `${job_principal}`;
 
 ALTER TABLE ${catalog_schema}.transactions_silver OWNER TO `${job_principal}`;
+
+ALTER TABLE ${catalog_schema}.orders_current OWNER TO `${job_principal}`;
+
+ALTER TABLE ${catalog_schema}.users_current OWNER TO `${job_principal}`;
+
+ALTER TABLE ${catalog_schema}.products_current OWNER TO `${job_principal}`;
+
+ALTER TABLE ${catalog_schema}.transactions_current OWNER TO `${job_principal}`;
 
 ALTER TABLE ${catalog_schema}.orders_windowed_metrics OWNER TO `${job_principal}`;
 

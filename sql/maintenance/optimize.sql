@@ -15,6 +15,17 @@ OPTIMIZE ${catalog_schema}.pipeline_health;
 
 OPTIMIZE ${catalog_schema}.dynamodb_quarantine;
 
+-- <table>_current: ZORDER BY its one key column sorts it by key, which keeps the files' key ranges
+-- apart as the pipeline's MERGE lays them out (it then reads only the files around a changed key).
+-- The pipeline's own `maintain` does the same; run one of the two.
+OPTIMIZE ${catalog_schema}.orders_current ZORDER BY (order_id);
+
+OPTIMIZE ${catalog_schema}.users_current ZORDER BY (user_id);
+
+OPTIMIZE ${catalog_schema}.products_current ZORDER BY (product_id);
+
+OPTIMIZE ${catalog_schema}.transactions_current ZORDER BY (transaction_id);
+
 VACUUM ${catalog_schema}.dynamodb_bronze RETAIN 168 HOURS;
 
 VACUUM ${catalog_schema}.orders_silver RETAIN 168 HOURS;
@@ -32,3 +43,11 @@ VACUUM ${catalog_schema}.customer_analytics RETAIN 168 HOURS;
 VACUUM ${catalog_schema}.product_performance RETAIN 168 HOURS;
 
 VACUUM ${catalog_schema}.orders_anomalies RETAIN 168 HOURS;
+
+VACUUM ${catalog_schema}.orders_current RETAIN 168 HOURS;
+
+VACUUM ${catalog_schema}.users_current RETAIN 168 HOURS;
+
+VACUUM ${catalog_schema}.products_current RETAIN 168 HOURS;
+
+VACUUM ${catalog_schema}.transactions_current RETAIN 168 HOURS;

@@ -18,6 +18,7 @@ import io.ddb2delta.testing.StreamContents;
 import io.ddb2delta.tools.LoadGenerator;
 import io.ddb2delta.tools.LoadLog;
 import io.ddb2delta.tools.SyntheticTable;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +26,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -191,10 +194,15 @@ class KinesisToDeltaIT {
         Map.of("catalog_schema", "ddb2delta_it", "delta_root", root.toAbsolutePath().toString());
     List<String> statements = new ArrayList<>(ShippedSql.registrations(vars));
     assertThat(statements).anyMatch(st -> st.contains("ddb2delta_it.pipeline_health ("));
-    // Every OPTIMIZE, and the first VACUUM: the others are the same statement on other tables, and
-    // each VACUUM costs about 35 s of local Spark.
+    // Every OPTIMIZE of a table this run wrote (it streams orders and users, so no products_current
+    // or transactions_current), and the first VACUUM: the others are the same statement on other
+    // tables, and each VACUUM costs about 35 s of local Spark.
     boolean vacuumed = false;
     for (String st : ShippedSql.statements("maintenance/optimize.sql", vars)) {
+      Matcher named = Pattern.compile("ddb2delta_it\\.(\\w+)").matcher(st);
+      if (named.find() && !Files.exists(root.resolve(named.group(1)))) {
+        continue;
+      }
       if (!st.startsWith("VACUUM") || !vacuumed) {
         statements.add(st);
         vacuumed |= st.startsWith("VACUUM");
