@@ -3,6 +3,7 @@ package io.ddb2delta.verify;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -75,8 +76,9 @@ public final class SparkSqlVerifier {
   }
 
   /**
-   * Runs the statements in order in {@code spark} and returns one {@code {"sql", "columns",
-   * "rows"}} object per statement; stops at the first that fails.
+   * Runs the statements in order in {@code spark} and returns one {@code {"sql", "columns", "rows",
+   * "millis"}} object per statement (millis: planning and collecting it); stops at the first that
+   * fails.
    */
   static ArrayNode query(SparkSession spark, List<String> statements)
       throws StatementFailedException {
@@ -84,8 +86,12 @@ public final class SparkSqlVerifier {
     for (int i = 0; i < statements.size(); i++) {
       String sql = statements.get(i);
       try {
+        long started = System.nanoTime();
         Dataset<Row> result = spark.sql(sql);
-        results.add(SparkJson.result(sql, result.schema(), result.collectAsList()));
+        List<Row> rows = result.collectAsList();
+        ObjectNode r = SparkJson.result(sql, result.schema(), rows);
+        r.put("millis", (System.nanoTime() - started) / 1_000_000);
+        results.add(r);
       } catch (Exception e) { // Scala's AnalysisException is a checked exception in Java's eyes.
         throw new StatementFailedException(i + 1, sql, e);
       }
