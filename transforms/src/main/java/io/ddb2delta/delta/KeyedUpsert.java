@@ -3,7 +3,6 @@ package io.ddb2delta.delta;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -132,7 +131,10 @@ public final class KeyedUpsert {
         tableRoot, schema, keys, null, DeltaFileWriter.DEFAULT_TARGET_FILE_SIZE, null);
   }
 
-  /** The same upsert, guarded by a BIGINT column: an older version never replaces a newer one. */
+  /**
+   * The same upsert, guarded by a BIGINT or STRING column: an older version never replaces a newer
+   * one.
+   */
   public KeyedUpsert withVersionColumn(String column) {
     return new KeyedUpsert(tableRoot, schema, keyColumns, column, targetFileBytes, tombstoneRoot);
   }
@@ -257,7 +259,7 @@ public final class KeyedUpsert {
 
   /**
    * The version of each of {@code wanted}'s keys that the table holds, read from the files whose
-   * key statistics can hold them; keys without a row are absent.
+   * key range holds them (as a MERGE reads them); keys without a row are absent.
    */
   public Map<List<Object>, Object> versionsOf(Collection<List<Object>> wanted) {
     if (version < 0) {
@@ -268,8 +270,16 @@ public final class KeyedUpsert {
     if (set.isEmpty()) {
       return out;
     }
-    for (DataFile f : table.files()) {
-      if (mayHoldAny(f, set)) {
+    List<Cluster> clusters = clusters(table.files());
+    Set<Integer> holding = new java.util.TreeSet<>();
+    for (List<Object> key : set) {
+      int at = locate(clusters, key.get(0));
+      if (at >= 0) {
+        holding.add(at);
+      }
+    }
+    for (int c : holding) {
+      for (DataFile f : clusters.get(c).files()) {
         reader.read(
             tableRoot,
             f.path(),
@@ -545,72 +555,6 @@ public final class KeyedUpsert {
 
   private static Object normalized(Object key) {
     return key instanceof Integer i ? Long.valueOf(i) : key;
-  }
-
-  /** False only when the file's key statistics rule out every key. */
-  private boolean mayHoldAny(DataFile f, Set<List<Object>> changed) {
-    JsonNode stats;
-    try {
-      stats = JSON.readTree(f.statsJson());
-    } catch (IOException e) {
-      return true;
-    }
-    JsonNode min = stats.path("minValues");
-    JsonNode max = stats.path("maxValues");
-    Bound[] bounds = new Bound[keys.length];
-    for (int k = 0; k < keys.length; k++) {
-      DeltaColumn c = schema.columns().get(keys[k]);
-      bounds[k] = new Bound(c.type(), min.get(c.name()), max.get(c.name()));
-    }
-    for (List<Object> key : changed) {
-      boolean inside = true;
-      for (int k = 0; k < keys.length && inside; k++) {
-        inside = bounds[k].mayHold(key.get(k));
-      }
-      if (inside) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * A file's bounds on one key column, as {@link FileStats} writes them; a missing or unreadable
-   * bound rules nothing out.
-   */
-  private record Bound(DeltaType type, @Nullable JsonNode min, @Nullable JsonNode max) {
-    boolean mayHold(Object value) {
-      return (min == null || compare(value, min) >= 0) && (max == null || compare(value, max) <= 0);
-    }
-
-    /** The value against a bound; 0 (may hold) when they cannot be compared. */
-    private int compare(Object value, JsonNode bound) {
-      try {
-        if (value instanceof String s && bound.isTextual()) {
-          return s.compareTo(bound.textValue());
-        }
-        if (type.equals(DeltaType.TIMESTAMP) && value instanceof Long micros) {
-          Instant b = Instant.parse(bound.textValue());
-          long boundMicros = b.getEpochSecond() * 1_000_000L + b.getNano() / 1_000;
-          return Long.compare(micros, boundMicros);
-        }
-        if (type.equals(DeltaType.DATE) && value instanceof Integer days) {
-          return Long.compare(days, LocalDate.parse(bound.textValue()).toEpochDay());
-        }
-        if (value instanceof Long || value instanceof Integer) {
-          return Long.compare(((Number) value).longValue(), bound.asLong());
-        }
-        if (value instanceof Double d) {
-          return Double.compare(d, bound.asDouble());
-        }
-        if (value instanceof BigDecimal d) {
-          return d.compareTo(bound.decimalValue());
-        }
-      } catch (RuntimeException e) {
-        return 0;
-      }
-      return 0;
-    }
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
