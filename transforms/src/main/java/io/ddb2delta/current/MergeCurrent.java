@@ -128,13 +128,14 @@ public abstract class MergeCurrent
       return true;
     }
     long newest = bronze.version();
+    Map<Long, DeltaTable.Appended> read = new java.util.HashMap<>();
     for (TableMapping m : mappings) {
       CurrentTable t = new CurrentTable(m);
       long done = DeltaTable.forPath(DeltaTargets.pathOf(deltaRoot, t.name())).txnVersion(APP_ID);
       if (done >= newest) {
         continue;
       }
-      for (DataFile f : bronze.appendedSince(done).files()) {
+      for (DataFile f : read.computeIfAbsent(done, bronze::appendedSince).files()) {
         if (t.table().equals(f.partitionValues().get("table_name"))) {
           return false;
         }
@@ -219,18 +220,21 @@ public abstract class MergeCurrent
 
     @ProcessElement
     public void process(OutputReceiver<CurrentCommit> out) {
+      // Tables that merged through the same bronze version read bronze's log since it once.
+      Map<Long, DeltaTable.Appended> read = new java.util.HashMap<>();
       for (CurrentTable t : tables) {
-        CurrentCommit c = mergeInto(t, upserts.get(t.name()));
+        CurrentCommit c = mergeInto(t, upserts.get(t.name()), read);
         if (c != null) {
           out.output(c);
         }
       }
     }
 
-    private CurrentCommit mergeInto(CurrentTable t, KeyedUpsert upsert) {
+    private CurrentCommit mergeInto(
+        CurrentTable t, KeyedUpsert upsert, Map<Long, DeltaTable.Appended> read) {
       long started = System.currentTimeMillis();
       long done = upsert.committedBatch(APP_ID);
-      DeltaTable.Appended appended = bronze.appendedSince(done);
+      DeltaTable.Appended appended = read.computeIfAbsent(done, bronze::appendedSince);
       if (appended.throughVersion() <= done) {
         return null;
       }
