@@ -39,6 +39,7 @@ public final class CurrentTable implements Serializable {
   private final SilverMapper silver;
   private final int[] itemColumns;
   private final int[] keyColumns;
+  private final int[] keyPositions;
   private final DeltaTableSchema schema;
 
   public CurrentTable(TableMapping mapping) {
@@ -72,6 +73,14 @@ public final class CurrentTable implements Serializable {
                 + ", which "
                 + nameOf(mapping)
                 + " is keyed by");
+      }
+    }
+    this.keyPositions = new int[keyColumns.length];
+    for (int k = 0; k < keyColumns.length; k++) {
+      for (int j = 0; j < itemColumns.length; j++) {
+        if (itemColumns[j] == keyColumns[k]) {
+          keyPositions[k] = j;
+        }
       }
     }
     List<DeltaColumn> out = new ArrayList<>();
@@ -135,27 +144,27 @@ public final class CurrentTable implements Serializable {
    * would be; throws {@link MappingException} naming the column when a value cannot be typed.
    */
   public Object[] itemRow(Map<String, DynamoValue> item) {
-    Object[] typed = silver.mapItem(item);
     Object[] row = new Object[itemWidth()];
+    putItem(silver.mapItem(item), row);
+    return row;
+  }
+
+  /**
+   * Puts a silver-typed row's item columns and its {@code _attributes} (last) at the start of
+   * {@code row}; returns the position after them.
+   */
+  private int putItem(Object[] typed, Object[] row) {
     int at = 0;
     for (int i : itemColumns) {
       row[at++] = typed[i];
     }
-    row[at] = typed[typed.length - 1];
-    return row;
+    row[at++] = typed[typed.length - 1];
+    return at;
   }
 
   /** The positions of the key columns among the leading {@link #itemWidth} values. */
   public int[] keyPositions() {
-    int[] positions = new int[keyColumns.length];
-    for (int k = 0; k < keyColumns.length; k++) {
-      for (int j = 0; j < itemColumns.length; j++) {
-        if (itemColumns[j] == keyColumns[k]) {
-          positions[k] = j;
-        }
-      }
-    }
-    return positions;
+    return keyPositions.clone();
   }
 
   /** The version-guarded upsert of this table under a root, with its tombstones. */
@@ -188,13 +197,8 @@ public final class CurrentTable implements Serializable {
         }
         return upsert.delete(key, version);
       }
-      Object[] typed = silver.map(r, processingMicros, change.image());
       Object[] row = new Object[schema.columns().size()];
-      int at = 0;
-      for (int i : itemColumns) {
-        row[at++] = typed[i];
-      }
-      row[at++] = typed[typed.length - 1];
+      int at = putItem(silver.map(r, processingMicros, change.image()), row);
       row[at++] = version;
       row[at++] = r.source().label();
       row[at++] = r.position().toString();

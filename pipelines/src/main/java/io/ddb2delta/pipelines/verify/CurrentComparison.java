@@ -66,6 +66,7 @@ final class CurrentComparison implements AutoCloseable {
   }
 
   private final CurrentTable table;
+  private final int[] keyPositions;
   private final Path spill;
   private final int buckets;
   private final int maxSamples;
@@ -80,6 +81,7 @@ final class CurrentComparison implements AutoCloseable {
       throw new IllegalArgumentException("buckets must be at least 1, got " + buckets);
     }
     this.table = table;
+    this.keyPositions = table.keyPositions();
     this.spill = Files.createDirectories(spill);
     this.buckets = buckets;
     this.maxSamples = maxSamples;
@@ -185,7 +187,7 @@ final class CurrentComparison implements AutoCloseable {
   /** The canonical text of the key of a row's leading values, for reports and joins. */
   String keyText(Object[] itemRow) {
     ArrayNode key = JsonNodeFactory.instance.arrayNode();
-    for (int p : table.keyPositions()) {
+    for (int p : keyPositions) {
       key.add(node(itemRow[p]));
     }
     return key.toString();
