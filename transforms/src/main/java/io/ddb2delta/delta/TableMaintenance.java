@@ -100,10 +100,10 @@ public final class TableMaintenance {
     try {
       for (List<DataFile> bin : bins) {
         if (bin.size() >= 2) {
-          for (List<DataFile> sameSchema : bySchema(bin)) {
-            if (sameSchema.size() >= 2) {
-              added.add(pack(sameSchema));
-              removed.addAll(sameSchema);
+          for (Map.Entry<MessageType, List<DataFile>> sameSchema : bySchema(bin).entrySet()) {
+            if (sameSchema.getValue().size() >= 2) {
+              added.add(pack(sameSchema.getKey(), sameSchema.getValue()));
+              removed.addAll(sameSchema.getValue());
             }
           }
         }
@@ -229,7 +229,7 @@ public final class TableMaintenance {
     }
   }
 
-  private List<List<DataFile>> bySchema(List<DataFile> bin) {
+  private Map<MessageType, List<DataFile>> bySchema(List<DataFile> bin) {
     Map<MessageType, List<DataFile>> out = new LinkedHashMap<>();
     for (DataFile f : bin) {
       try (ParquetFileReader r = ParquetFileReader.open(inputFile(f.path()))) {
@@ -239,17 +239,14 @@ public final class TableMaintenance {
         throw new UncheckedIOException("reading the footer of " + f.path() + " of " + root, e);
       }
     }
-    return new ArrayList<>(out.values());
+    return out;
   }
 
-  /** Writes the rows of {@code files}, in order, into one new file beside them. */
-  private DataFile pack(List<DataFile> files) {
-    MessageType schema;
-    try (ParquetFileReader r = ParquetFileReader.open(inputFile(files.get(0).path()))) {
-      schema = r.getFooter().getFileMetaData().getSchema();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /**
+   * Writes the rows of {@code files}, all of {@code schema}, in order, into one new file beside
+   * them.
+   */
+  private DataFile pack(MessageType schema, List<DataFile> files) {
     String first = URI.create(files.get(0).path()).getPath();
     int slash = first.lastIndexOf('/');
     String relative =
