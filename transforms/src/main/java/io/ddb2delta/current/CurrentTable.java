@@ -186,6 +186,8 @@ public final class CurrentTable implements Serializable {
     String version = ChangeVersion.of(r);
     try {
       if (r.op() == Op.REMOVE) {
+        // A put is checked as silver types it; a delete is checked here, as quarantine was.
+        silver.checkKeys(r);
         List<Object> key = new ArrayList<>(keyColumns.length);
         for (int k : keyColumns) {
           ColumnMapping c = mapping.columns().get(k);

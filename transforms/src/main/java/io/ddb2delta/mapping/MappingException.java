@@ -11,6 +11,12 @@ public class MappingException extends RuntimeException {
     this.column = column;
   }
 
+  /** An exception whose message is {@code message} as given, about {@code column}. */
+  MappingException(String column, String message, boolean whole) {
+    super(message);
+    this.column = column;
+  }
+
   public String column() {
     return column;
   }

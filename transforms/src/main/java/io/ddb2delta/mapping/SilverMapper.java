@@ -18,7 +18,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Guarantees: the row has one value per silver column, in schema order; every attribute not
  * mapped as a whole lands in {@code _attributes} as DynamoDB JSON, so nothing is lost; a value that
  * cannot be typed throws {@link MappingException} naming the column, never a silent null. A REMOVE
- * is typed from its old image, or from its keys when there is none.
+ * is typed from its old image, or from its keys when there is none. A change whose keys are not the
+ * mapping's key attributes, or whose image disagrees with its keys, throws {@link
+ * KeyMismatchException}: a table keyed by the mapping has no place for it.
  */
 public final class SilverMapper implements Serializable {
   private final TableMapping mapping;
@@ -50,12 +52,57 @@ public final class SilverMapper implements Serializable {
    * being typed, {@code _attributes} is cut from it rather than encoded again.
    */
   public Object[] map(ChangeRecord record, long processingMicros, @Nullable RawItem rawImage) {
+    checkKeys(record);
     Map<String, DynamoValue> image = record.currentOrLastImage();
     Object[] row = new Object[columns.size() + 1];
     typeInto(row, record, image, processingMicros);
     row[columns.size()] =
         rawImage != null ? rawImage.except(mappedTopLevel) : unmappedAttributes(image);
     return row;
+  }
+
+  /**
+   * Throws {@link KeyMismatchException} unless the record's keys are exactly the mapping's key
+   * attributes and each image it carries holds the same values for them.
+   */
+  public void checkKeys(ChangeRecord record) {
+    Map<String, DynamoValue> keys = record.keys();
+    List<String> expected = mapping.keys();
+    if (keys.size() != expected.size() || !keys.keySet().containsAll(expected)) {
+      throw new KeyMismatchException(
+          expected.get(0),
+          "the change's key attributes "
+              + new java.util.TreeSet<>(keys.keySet())
+              + " are not the key attributes "
+              + expected
+              + " that the mapping of table "
+              + mapping.table()
+              + " is keyed by; check that the mapping matches the table's key schema");
+    }
+    checkImage(record.newImage(), "new", keys);
+    checkImage(record.oldImage(), "old", keys);
+  }
+
+  private void checkImage(
+      @Nullable Map<String, DynamoValue> image, String which, Map<String, DynamoValue> keys) {
+    if (image == null) {
+      return;
+    }
+    for (String key : mapping.keys()) {
+      DynamoValue inImage = image.get(key);
+      if (!keys.get(key).equals(inImage)) {
+        throw new KeyMismatchException(
+            key,
+            "the "
+                + which
+                + " image's key attribute "
+                + key
+                + " is "
+                + (inImage == null ? "missing" : DynamoJson.writeValue(inImage))
+                + ", but the change's key is "
+                + DynamoJson.writeValue(keys.get(key)));
+      }
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package io.ddb2delta.tables;
 import io.ddb2delta.change.DecodeException;
 import io.ddb2delta.change.DecodedChange;
 import io.ddb2delta.change.SourcePosition;
+import io.ddb2delta.mapping.KeyMismatchException;
 import io.ddb2delta.mapping.MappingException;
 import io.ddb2delta.mapping.SilverMapper;
 import io.ddb2delta.mapping.TableMapping;
@@ -151,7 +152,7 @@ public final class ChangeRows {
               position.get(),
               raw.get(),
               QuarantineRecord.STAGE_MAP,
-              "MAPPING",
+              e instanceof KeyMismatchException ? KeyMismatchException.ERROR_CLASS : "MAPPING",
               e.getMessage(),
               processingMicros);
       return new Rows(decoded, mapper.mapping().silverTable(), bronze, null, q);

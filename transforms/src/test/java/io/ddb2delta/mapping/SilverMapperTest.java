@@ -102,11 +102,33 @@ class SilverMapperTest {
 
   @Test
   void requiredColumnMayNotBeNull() {
+    SilverMapper statusRequired =
+        new SilverMapper(
+            TableMapping.parse(
+                """
+                table: orders
+                keys: [order_id]
+                columns:
+                  - {name: order_id, attribute: order_id, type: string, required: true}
+                  - {name: order_status, attribute: status, type: string, required: true}
+                """,
+                "the test"));
+    Map<String, DynamoValue> item = order();
+    item.put("status", DynamoValue.Null.INSTANCE);
+    assertThatThrownBy(() -> statusRequired.map(record(Op.SNAPSHOT, item, null), PROCESSED))
+        .isInstanceOf(MappingException.class)
+        .hasMessageContaining("column order_status");
+  }
+
+  @Test
+  void anImageWithoutItsKeyValueIsAKeyMismatch() {
     Map<String, DynamoValue> item = order();
     item.put("order_id", DynamoValue.Null.INSTANCE);
     assertThatThrownBy(() -> ORDERS.map(record(Op.SNAPSHOT, item, null), PROCESSED))
-        .isInstanceOf(MappingException.class)
-        .hasMessageContaining("column order_id");
+        .isInstanceOf(KeyMismatchException.class)
+        .hasMessage(
+            "the new image's key attribute order_id is {\"NULL\":true}, but the change's key is"
+                + " {\"S\":\"ord-1\"}");
   }
 
   @Test

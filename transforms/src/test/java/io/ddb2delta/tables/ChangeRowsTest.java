@@ -6,6 +6,7 @@ import io.ddb2delta.change.ChangeRecord;
 import io.ddb2delta.change.DecodeException;
 import io.ddb2delta.change.DecodedChange;
 import io.ddb2delta.change.Op;
+import io.ddb2delta.change.SourceKind;
 import io.ddb2delta.change.SourcePosition;
 import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.model.DynamoValue;
@@ -127,5 +128,68 @@ class ChangeRowsTest {
     assertThat(q[4]).isEqualTo("map");
     assertThat(q[5]).isEqualTo("MAPPING");
     assertThat((String) q[6]).startsWith(POS_TEXT + ": ").contains("amount");
+  }
+
+  private static DecodedChange streamInsert(Map<String, DynamoValue> keys, String imageOrderId) {
+    Map<String, DynamoValue> item = new LinkedHashMap<>(keys);
+    item.put("order_id", new DynamoValue.S(imageOrderId));
+    item.put("status", new DynamoValue.S("pending"));
+    ChangeRecord record =
+        new ChangeRecord(
+            "orders",
+            Op.INSERT,
+            keys,
+            item,
+            null,
+            1_709_296_496_000_000L,
+            "e-2",
+            new SourcePosition(
+                SourceKind.DYNAMODB_STREAMS,
+                "arn:stream/orders",
+                "shard-1",
+                "000000000000000000042"));
+    return new DecodedChange(
+        record, new BronzeTable.RawImages(null, null, null), null, false, null);
+  }
+
+  @Test
+  void aChangeKeyedByOtherAttributesThanTheMappingsGivesBronzeAndQuarantineSayingWhich() {
+    ChangeRows.Rows rows =
+        ROWS.of(
+            () -> streamInsert(Map.of("id", new DynamoValue.S("ord-1")), "ord-1"),
+            "orders",
+            () -> POS,
+            () -> "the record",
+            PROCESSED);
+
+    assertThat(tablesOf(rows)).containsExactly("dynamodb_bronze", "dynamodb_quarantine");
+    Object[] q = rows.quarantine();
+    assertThat(q[4]).isEqualTo("map");
+    assertThat(q[5]).isEqualTo("KEY_MISMATCH");
+    assertThat((String) q[6])
+        .isEqualTo(
+            POS_TEXT
+                + ": the change's key attributes [id] are not the key attributes [order_id] that"
+                + " the mapping of table orders is keyed by; check that the mapping matches the"
+                + " table's key schema");
+  }
+
+  @Test
+  void aChangeWhoseImageHoldsAnotherKeyThanItsKeysIsQuarantinedNamingTheAttribute() {
+    ChangeRows.Rows rows =
+        ROWS.of(
+            () -> streamInsert(Map.of("order_id", new DynamoValue.S("ord-1")), "ord-2"),
+            "orders",
+            () -> POS,
+            () -> "the record",
+            PROCESSED);
+
+    assertThat(rows.silver()).isNull();
+    assertThat(rows.quarantine()[5]).isEqualTo("KEY_MISMATCH");
+    assertThat((String) rows.quarantine()[6])
+        .isEqualTo(
+            POS_TEXT
+                + ": the new image's key attribute order_id is {\"S\":\"ord-2\"}, but the"
+                + " change's key is {\"S\":\"ord-1\"}");
   }
 }
