@@ -94,6 +94,16 @@ public interface Ddb2DeltaOptions extends S3Options {
 
   void setInitialPosition(String value);
 
+  @Description(
+      "DynamoDB Streams: when the records after a shard's position were trimmed (older than the"
+          + " stream's 24 hours), read on from the shard's oldest record instead of stopping. Only"
+          + " with an incremental export of each streamed table in the same run (--source=export,"
+          + "dynamodb-streams), taken from before the gap to now: its rows repair the gap.")
+  @Default.Boolean(false)
+  boolean getStreamsAcrossTrimmedGap();
+
+  void setStreamsAcrossTrimmedGap(boolean value);
+
   @Description("Stop a streaming read after this many records; 0 for no limit (bounded when set).")
   @Default.Long(0)
   long getMaxRecords();

@@ -110,7 +110,7 @@ public final class StreamJob {
     }
     List<DynamoDbStreamsIO.Read> tableStreams = new ArrayList<>();
     if (kinds.contains(SourceKind.DYNAMODB_STREAMS)) {
-      tableStreams = streamsReads(options, mappings, committed, exportMicros != null);
+      tableStreams = streamsReads(options, mappings, committed, exports);
       where.add("dynamodb-streams " + mappings.stream().map(TableMapping::table).toList());
     }
     String start =
@@ -367,7 +367,8 @@ public final class StreamJob {
       Ddb2DeltaOptions options,
       List<TableMapping> mappings,
       ShardPositions committed,
-      boolean withExport) {
+      List<Ddb2Delta.ExportSource> exports) {
+    boolean withExport = !exports.isEmpty();
     URI endpoint = endpoint(options.getDynamodbEndpoint(), options);
     StartPosition initial =
         switch (options.getInitialPosition()) {
@@ -403,6 +404,19 @@ public final class StreamJob {
               .withInitialPosition(initial)
               .withStartPositions(resume)
               .withIdleWatermarkDelay(Duration.standardSeconds(options.getIdleWatermarkSeconds()));
+      if (options.getStreamsAcrossTrimmedGap()) {
+        if (exports.stream()
+            .noneMatch(e -> e.manifest().incremental() && e.mapping().table().equals(m.table()))) {
+          throw new IllegalArgumentException(
+              "--streamsAcrossTrimmedGap reads on past records the stream of table "
+                  + m.table()
+                  + " no longer holds, so it needs an incremental export of "
+                  + m.table()
+                  + " in the same run to repair that gap (--source=export,dynamodb-streams"
+                  + " --exportPath=<an INCREMENTAL_EXPORT from before the gap to now>)");
+        }
+        read = read.withReadAcrossTrimmedGaps(true);
+      }
       if (options.getMaxRecords() > 0) {
         read = read.withMaxNumRecords(options.getMaxRecords());
       }

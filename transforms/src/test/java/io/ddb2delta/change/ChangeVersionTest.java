@@ -49,6 +49,20 @@ class ChangeVersionTest {
   }
 
   @Test
+  void anIncrementalExportRowStandsAMinuteBeforeItsWriteTimeWithTheWriteTimeAsSequence() {
+    SourcePosition line = SourcePosition.exportLine("01765", "data/b.json.gz", 3);
+    // WriteTimestampMicros 2026-12-04T10:00:01.234567Z = 1796378401234567 µs.
+    String write = ChangeVersion.of(change(Op.MODIFY, "2026-12-04T10:00:01.234567Z", line));
+    assertThat(write).isEqualTo("2026-12-04T09:59:01.234567Z x 161796378401234567");
+    // A stream change stamped in the same second may have happened after the write: it wins.
+    assertThat(ChangeVersion.of(change(Op.MODIFY, "2026-12-04T10:00:01Z", stream("1"))))
+        .isGreaterThan(write);
+    // A delete in the export stands the same way.
+    assertThat(ChangeVersion.of(change(Op.REMOVE, "2026-12-04T10:00:01.234567Z", line)))
+        .isEqualTo(write);
+  }
+
+  @Test
   void longerSequenceNumbersAreLaterAndMicrosecondsCount() {
     String nine = ChangeVersion.of(change(Op.MODIFY, "2026-12-04T10:00:00Z", stream("9")));
     String ten = ChangeVersion.of(change(Op.MODIFY, "2026-12-04T10:00:00Z", stream("10")));

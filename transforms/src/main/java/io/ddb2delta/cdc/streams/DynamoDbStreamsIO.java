@@ -65,7 +65,8 @@ public final class DynamoDbStreamsIO {
         Long.MAX_VALUE,
         null,
         Duration.standardSeconds(2),
-        Duration.millis(250));
+        Duration.millis(250),
+        false);
   }
 
   /** An immutable description of the read; each {@code withX} returns a changed copy. */
@@ -78,6 +79,7 @@ public final class DynamoDbStreamsIO {
     private final @Nullable Duration maxReadTime;
     private final Duration idleWatermarkDelay;
     private final Duration pollInterval;
+    private final boolean acrossTrimmedGaps;
 
     private Read(
         @Nullable String tableName,
@@ -87,7 +89,8 @@ public final class DynamoDbStreamsIO {
         long maxNumRecords,
         @Nullable Duration maxReadTime,
         Duration idleWatermarkDelay,
-        Duration pollInterval) {
+        Duration pollInterval,
+        boolean acrossTrimmedGaps) {
       this.tableName = tableName;
       this.clientConfiguration = clientConfiguration;
       this.initialPosition = initialPosition;
@@ -96,6 +99,7 @@ public final class DynamoDbStreamsIO {
       this.maxReadTime = maxReadTime;
       this.idleWatermarkDelay = idleWatermarkDelay;
       this.pollInterval = pollInterval;
+      this.acrossTrimmedGaps = acrossTrimmedGaps;
     }
 
     /** The table whose latest stream (greatest StreamLabel) is read. Required. */
@@ -111,7 +115,8 @@ public final class DynamoDbStreamsIO {
           maxNumRecords,
           maxReadTime,
           idleWatermarkDelay,
-          pollInterval);
+          pollInterval,
+          acrossTrimmedGaps);
     }
 
     /** Endpoint, region and credentials of the DynamoDB Streams client; default: the options'. */
@@ -125,7 +130,8 @@ public final class DynamoDbStreamsIO {
           maxNumRecords,
           maxReadTime,
           idleWatermarkDelay,
-          pollInterval);
+          pollInterval,
+          acrossTrimmedGaps);
     }
 
     /**
@@ -142,7 +148,8 @@ public final class DynamoDbStreamsIO {
           maxNumRecords,
           maxReadTime,
           idleWatermarkDelay,
-          pollInterval);
+          pollInterval,
+          acrossTrimmedGaps);
     }
 
     /**
@@ -169,7 +176,8 @@ public final class DynamoDbStreamsIO {
           maxNumRecords,
           maxReadTime,
           idleWatermarkDelay,
-          pollInterval);
+          pollInterval,
+          acrossTrimmedGaps);
     }
 
     /** Stops after this many records, making the read bounded. */
@@ -186,7 +194,8 @@ public final class DynamoDbStreamsIO {
           maxNumRecords,
           maxReadTime,
           idleWatermarkDelay,
-          pollInterval);
+          pollInterval,
+          acrossTrimmedGaps);
     }
 
     /** Stops after reading for this long, making the read bounded. */
@@ -203,7 +212,8 @@ public final class DynamoDbStreamsIO {
           maxNumRecords,
           maxReadTime,
           idleWatermarkDelay,
-          pollInterval);
+          pollInterval,
+          acrossTrimmedGaps);
     }
 
     /**
@@ -223,7 +233,8 @@ public final class DynamoDbStreamsIO {
           maxNumRecords,
           maxReadTime,
           delay,
-          pollInterval);
+          pollInterval,
+          acrossTrimmedGaps);
     }
 
     /**
@@ -243,7 +254,30 @@ public final class DynamoDbStreamsIO {
           maxNumRecords,
           maxReadTime,
           idleWatermarkDelay,
-          interval);
+          interval,
+          acrossTrimmedGaps);
+    }
+
+    /**
+     * Whether a shard whose next records were trimmed is read on from its oldest record instead of
+     * failing the read (default false). Only for a run that repairs the gap with an incremental
+     * export of the table covering it: the read then skips the trimmed records, logging the gap.
+     */
+    public Read withReadAcrossTrimmedGaps(boolean across) {
+      return new Read(
+          tableName,
+          clientConfiguration,
+          initialPosition,
+          startPositions,
+          maxNumRecords,
+          maxReadTime,
+          idleWatermarkDelay,
+          pollInterval,
+          across);
+    }
+
+    boolean acrossTrimmedGaps() {
+      return acrossTrimmedGaps;
     }
 
     String tableName() {

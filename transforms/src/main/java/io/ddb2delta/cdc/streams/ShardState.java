@@ -82,6 +82,11 @@ final class ShardState {
     lastRecordMillis = Math.max(lastRecordMillis, createdMillis);
   }
 
+  /** The creation time of the newest record emitted, or Long.MIN_VALUE before any. */
+  long lastRecordMillis() {
+    return lastRecordMillis;
+  }
+
   /** This shard's watermark now, in epoch milliseconds; Long.MIN_VALUE before anything is known. */
   long watermarkMillis(long nowMillis, long idleDelayMillis) {
     if (caughtUpSinceMillis >= 0 && nowMillis - caughtUpSinceMillis >= idleDelayMillis) {

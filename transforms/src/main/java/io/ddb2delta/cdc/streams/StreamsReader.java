@@ -62,6 +62,8 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  */
 final class StreamsReader extends UnboundedSource.UnboundedReader<ChangeMessage> {
   private static final Logger LOG = LoggerFactory.getLogger(StreamsReader.class);
+  private static final java.time.format.DateTimeFormatter SECONDS =
+      java.time.format.DateTimeFormatter.ISO_INSTANT;
 
   static final long DESCRIBE_EVERY_MILLIS = 10_000;
   static final int GET_RECORDS_LIMIT = 1000;
@@ -78,6 +80,7 @@ final class StreamsReader extends UnboundedSource.UnboundedReader<ChangeMessage>
   private final String fallbackRegion;
   private final long pollIntervalMillis;
   private final long idleDelayMillis;
+  private final boolean acrossTrimmedGaps;
   private final StreamsRecordDecoder decoder = StreamsRecordDecoder.forAnyTable(Map.of());
   private final Map<String, KinesisRecordEncoder> encoders = new HashMap<>();
 
@@ -113,6 +116,7 @@ final class StreamsReader extends UnboundedSource.UnboundedReader<ChangeMessage>
     this.tableName = spec.tableName();
     this.pollIntervalMillis = spec.pollInterval().getMillis();
     this.idleDelayMillis = spec.idleWatermarkDelay().getMillis();
+    this.acrossTrimmedGaps = spec.acrossTrimmedGaps();
   }
 
   @Override
@@ -253,21 +257,31 @@ final class StreamsReader extends UnboundedSource.UnboundedReader<ChangeMessage>
       }
     } catch (TrimmedDataAccessException e) {
       if (shard.lastFetched != null || shard.startType != ShardIteratorType.TRIM_HORIZON) {
-        throw new IOException(trimmedMessage(shard), e);
-      }
-      // Nothing read yet from a shard read from its oldest record: whatever is oldest now is where
-      // the read starts, so there is no gap. DynamoDB Local answers so when the iterator was
-      // taken while the shard was empty.
-      LOG.info(
-          "Shard {} of stream {}: its TRIM_HORIZON iterator points before the oldest record;"
-              + " nothing was read yet, so reading on from the new TRIM_HORIZON (no gap)",
-          shard.shardId,
-          streamArn);
-      shard.iterator = acquire(shard);
-      try {
-        page = getRecords(shard.iterator);
-      } catch (TrimmedDataAccessException again) {
-        throw new IOException(trimmedMessage(shard), again);
+        if (!acrossTrimmedGaps) {
+          throw new IOException(trimmedMessage(shard), e);
+        }
+        shard.iterator = acrossGap(shard);
+        try {
+          page = getRecords(shard.iterator);
+        } catch (TrimmedDataAccessException again) {
+          throw new IOException(trimmedMessage(shard), again);
+        }
+      } else {
+        // Nothing read yet from a shard read from its oldest record: whatever is oldest now is
+        // where
+        // the read starts, so there is no gap. DynamoDB Local answers so when the iterator was
+        // taken while the shard was empty.
+        LOG.info(
+            "Shard {} of stream {}: its TRIM_HORIZON iterator points before the oldest record;"
+                + " nothing was read yet, so reading on from the new TRIM_HORIZON (no gap)",
+            shard.shardId,
+            streamArn);
+        shard.iterator = acquire(shard);
+        try {
+          page = getRecords(shard.iterator);
+        } catch (TrimmedDataAccessException again) {
+          throw new IOException(trimmedMessage(shard), again);
+        }
       }
     } catch (ResourceNotFoundException e) {
       throw new IOException(goneMessage(shard), e);
@@ -315,7 +329,32 @@ final class StreamsReader extends UnboundedSource.UnboundedReader<ChangeMessage>
                       .sequenceNumber(sequence))
           .shardIterator();
     } catch (TrimmedDataAccessException e) {
+      if (acrossTrimmedGaps) {
+        return acrossGap(shard);
+      }
       throw new IOException(trimmedMessage(shard), e);
+    } catch (ResourceNotFoundException e) {
+      throw new IOException(goneMessage(shard), e);
+    }
+  }
+
+  /**
+   * An iterator at the shard's oldest record, for a run that repairs the trimmed gap with an
+   * incremental export: the gap is logged, and the read goes on after it.
+   */
+  private String acrossGap(ShardState shard) throws IOException {
+    LOG.warn(
+        "{} Reading on from the shard's oldest record (TRIM_HORIZON), as asked: the run's"
+            + " incremental export must cover the gap.",
+        gapOf(shard));
+    try {
+      return client
+          .getShardIterator(
+              b ->
+                  b.streamArn(streamArn)
+                      .shardId(shard.shardId)
+                      .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+          .shardIterator();
     } catch (ResourceNotFoundException e) {
       throw new IOException(goneMessage(shard), e);
     }
@@ -344,21 +383,43 @@ final class StreamsReader extends UnboundedSource.UnboundedReader<ChangeMessage>
   }
 
   String trimmedMessage(ShardState shard) {
+    return gapOf(shard)
+        + " Nothing was skipped: the read stops here. To repair the gap, take an incremental"
+        + " export of table "
+        + tableName
+        + " from "
+        + (shard.lastRecordMillis() == Long.MIN_VALUE
+            ? "the time of the last change committed from this shard"
+            : "at most " + SECONDS.format(java.time.Instant.ofEpochMilli(shard.lastRecordMillis())))
+        + " to now and run it with the stream (--source=export,dynamodb-streams --exportPath=<the"
+        + " incremental export> --streamsAcrossTrimmedGap): its rows carry their write times, so"
+        + " <table>_current takes each changed item's state from it unless the"
+        + " stream holds a newer change. Or take a new full export of table "
+        + tableName
+        + " and restart the pipeline from it, reading the stream from the export time.";
+  }
+
+  /** The gap: the stream, the shard, and what the read had reached when its next records went. */
+  private String gapOf(ShardState shard) {
     String after =
         shard.lastFetched == null
             ? "its start position (" + shard.startType + ")"
             : "sequence number " + shard.lastFetched;
+    String when =
+        shard.lastRecordMillis() == Long.MIN_VALUE
+            ? ""
+            : " (a change made at "
+                + SECONDS.format(java.time.Instant.ofEpochMilli(shard.lastRecordMillis()))
+                + ")";
     return "DynamoDB stream "
         + streamArn
         + ", shard "
         + shard.shardId
         + ": the records after "
         + after
+        + when
         + " were trimmed (a stream keeps records for 24 hours), so there is a gap between what"
-        + " was read and what the stream still holds. Nothing was skipped: the read stops here."
-        + " Take a new export of table "
-        + tableName
-        + " and restart the pipeline from it, reading the stream from the export time.";
+        + " was read and what the stream still holds.";
   }
 
   private String goneMessage(ShardState shard) {

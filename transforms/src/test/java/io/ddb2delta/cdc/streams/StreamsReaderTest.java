@@ -193,7 +193,54 @@ class StreamsReaderTest {
         .hasMessageContaining("trimmed")
         .hasMessageContaining("24 hours")
         .hasMessageContaining("gap")
-        .hasMessageContaining("new export of table orders");
+        .hasMessageContaining("new full export of table orders");
+  }
+
+  @Test
+  void theTrimmedGapIsNamedWithTheTimeOfTheLastChangeReadAndHowToRepairIt() throws IOException {
+    fake.shard("s1", null);
+    for (int i = 0; i < 6; i++) {
+      fake.put("s1", "o" + i, at(60 * i));
+    }
+    StreamsReader r = reader(read(), null);
+    assertThat(drain(r, false, 2)).hasSize(2);
+    fake.trim("s1", 4);
+
+    // The second record read was made at T0 + 60 s: 2023-11-14T22:14:20Z.
+    assertThatThrownBy(() -> drain(r, true, 10))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("(a change made at 2023-11-14T22:14:20Z) were trimmed")
+        .hasMessageContaining(
+            "take an incremental export of table orders from at most 2023-11-14T22:14:20Z to now")
+        .hasMessageContaining("--streamsAcrossTrimmedGap");
+  }
+
+  @Test
+  void askedToReadAcrossATrimmedGapTheReadGoesOnFromTheOldestRecord() throws IOException {
+    fake.shard("s1", null);
+    for (int i = 0; i < 6; i++) {
+      fake.put("s1", "o" + i, at(i));
+    }
+    StreamsReader r = reader(read().withReadAcrossTrimmedGaps(true), null);
+    assertThat(ids(drain(r, false, 2))).containsExactly("o0", "o1");
+    fake.trim("s1", 4);
+
+    // o2 and o3 are gone: the gap an incremental export repairs; the read goes on with o4.
+    assertThat(ids(drain(r, true, 10))).containsExactly("o4", "o5");
+  }
+
+  @Test
+  void askedToReadAcrossATrimmedGapAResumedReadStartsAtTheOldestRecord() throws IOException {
+    fake.shard("s1", null);
+    String first = fake.put("s1", "o0", at(0));
+    fake.put("s1", "o1", at(1));
+    fake.put("s1", "o2", at(2));
+    fake.trim("s1", 2);
+    StreamsReader r =
+        reader(
+            read().withStartPositions(Map.of("s1", first)).withReadAcrossTrimmedGaps(true), null);
+
+    assertThat(ids(drain(r, false, 10))).containsExactly("o2");
   }
 
   @Test
