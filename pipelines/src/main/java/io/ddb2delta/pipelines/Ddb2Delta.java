@@ -10,6 +10,7 @@ import io.ddb2delta.current.MergeCurrent;
 import io.ddb2delta.delta.CommitResult;
 import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.delta.DeltaTableSchema;
+import io.ddb2delta.delta.TableMaintenance;
 import io.ddb2delta.export.ExportManifest;
 import io.ddb2delta.export.LoadExport;
 import io.ddb2delta.gold.AggregateGold;
@@ -17,6 +18,8 @@ import io.ddb2delta.gold.GoldCommit;
 import io.ddb2delta.gold.WriteGold;
 import io.ddb2delta.health.HealthRecord;
 import io.ddb2delta.health.WriteHealth;
+import io.ddb2delta.maintain.LakeMaintenance;
+import io.ddb2delta.maintain.MaintainEveryCommits;
 import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.mapping.TableMappings;
 import io.ddb2delta.tables.DeltaTargets;
@@ -233,9 +236,29 @@ public final class Ddb2Delta {
                   .withExportTimes(exportTimes(exports))
                   .withRetiredShards(read.retired()));
       String appId = read.appId();
-      bronzeCommits.add(
+      PCollection<String> streamCommits =
           reports.apply(
-              "Stream commit", MapElements.into(TypeDescriptors.strings()).via(r -> "stream")));
+              "Stream commit", MapElements.into(TypeDescriptors.strings()).via(r -> "stream"));
+      bronzeCommits.add(streamCommits);
+      if (options.getMaintainEveryCommits() > 0) {
+        streamCommits.apply(
+            "Maintain tables",
+            MaintainEveryCommits.of(
+                new LakeMaintenance(
+                    options.getDeltaRoot(),
+                    mappings,
+                    (long) options.getTargetFileSizeMb() << 20,
+                    (long) options.getCurrentTargetFileSizeMb() << 20,
+                    TableMaintenance.MIN_RETENTION,
+                    false,
+                    false,
+                    true,
+                    true,
+                    true),
+                options.getMaintainEveryCommits()));
+        description.add(
+            "maintenance of every table every " + options.getMaintainEveryCommits() + " commits");
+      }
       health =
           PCollectionList.of(
               reports.apply(

@@ -198,6 +198,15 @@ public interface Ddb2DeltaOptions extends S3Options {
   void setCurrentTargetFileSizeMb(int value);
 
   @Description(
+      "A streaming job maintains every table under --deltaRoot (as the maintain command does:"
+          + " compaction, a checkpoint, a 7-day vacuum) once every this many commits of its"
+          + " streams; 0 never. At the default commit interval of 2 s, 1800 commits is an hour.")
+  @Default.Long(1800)
+  long getMaintainEveryCommits();
+
+  void setMaintainEveryCommits(long value);
+
+  @Description(
       "Seconds after a window's first change at which its early pane fires, before the"
           + " watermark passes the window's end.")
   @Default.Integer(2)

@@ -1,0 +1,161 @@
+package io.ddb2delta.maintain;
+
+import io.ddb2delta.current.CurrentTable;
+import io.ddb2delta.delta.DeltaTable;
+import io.ddb2delta.delta.TableMaintenance;
+import io.ddb2delta.gold.GoldTable;
+import io.ddb2delta.mapping.TableMapping;
+import io.ddb2delta.tables.DeltaTargets;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The maintenance of the tables under a lake's root, as the {@code maintain} command and a
+ * streaming job ({@link MaintainEveryCommits}) run it: compaction, a checkpoint and vacuum, each
+ * optional.
+ *
+ * <p>Guarantees: compaction changes no table's rows and no reader's view of its changes ({@code
+ * dataChange=false}); the keyed tables ({@code <table>_current}, their tombstones, gold) are packed
+ * in key order, so their key ranges stay apart; vacuum keeps every file a version within the
+ * retention needs, and a retention under {@link TableMaintenance#MIN_RETENTION} is refused unless
+ * {@code force}. Safe beside a running job: a compaction that loses to a concurrent commit commits
+ * nothing and throws saying so.
+ *
+ * @param mappings the job's table mappings, for the keys of {@code <table>_current}; null for the
+ *     shipped ones
+ */
+public record LakeMaintenance(
+    String deltaRoot,
+    @Nullable List<TableMapping> mappings,
+    long targetFileBytes,
+    long currentTargetFileBytes,
+    Duration retention,
+    boolean force,
+    boolean dryRun,
+    boolean compact,
+    boolean checkpoint,
+    boolean vacuum)
+    implements Serializable {
+
+  public LakeMaintenance {
+    mappings = mappings == null ? null : List.copyOf(mappings);
+    if (vacuum && retention.compareTo(TableMaintenance.MIN_RETENTION) < 0 && !force) {
+      throw new IllegalArgumentException(
+          "a vacuum retention of "
+              + retention.toHours()
+              + " hours is below 168 (7 days): readers of a recent version could lose files;"
+              + " force it to vacuum anyway");
+    }
+  }
+
+  /** Compaction at 128 MB (8 MB for current tables), a checkpoint and a 7-day vacuum. */
+  public static LakeMaintenance of(String deltaRoot, @Nullable List<TableMapping> mappings) {
+    return new LakeMaintenance(
+        deltaRoot,
+        mappings,
+        128L << 20,
+        8L << 20,
+        TableMaintenance.MIN_RETENTION,
+        false,
+        false,
+        true,
+        true,
+        true);
+  }
+
+  /** Every Delta table under the root, by name. */
+  public List<String> tables() {
+    Path root = Path.of(deltaRoot);
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    try (Stream<Path> entries = Files.list(root)) {
+      return entries
+          .filter(p -> Files.isDirectory(p.resolve("_delta_log")))
+          .map(p -> p.getFileName().toString())
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("listing " + root, e);
+    }
+  }
+
+  /** Maintains one table under the root; returns what was done, as one line. */
+  public String maintain(String name) {
+    DeltaTable table = DeltaTable.forPath(DeltaTargets.pathOf(deltaRoot, name));
+    if (!table.exists()) {
+      throw new IllegalArgumentException("there is no Delta table " + name + " under " + deltaRoot);
+    }
+    TableMaintenance m = new TableMaintenance(table);
+    StringBuilder line = new StringBuilder("maintain " + name + ":");
+    if (compact) {
+      boolean current = name.endsWith("_current") || name.endsWith("_current_tombstones");
+      TableMaintenance.Compacted c =
+          m.compact(current ? currentTargetFileBytes : targetFileBytes, orderColumn(name, table));
+      line.append(
+          String.format(
+              Locale.ROOT,
+              " files %,d -> %,d (%,d packed into %,d)",
+              c.filesBefore(),
+              c.filesAfter(),
+              c.removed(),
+              c.added()));
+    }
+    if (checkpoint) {
+      line.append(" checkpoint at version ").append(table.checkpoint());
+    }
+    if (vacuum) {
+      TableMaintenance.Vacuumed v = m.vacuum(retention, force, dryRun);
+      line.append(
+          dryRun
+              ? String.format(Locale.ROOT, "; vacuum would delete %,d files", v.candidates())
+              : String.format(
+                  Locale.ROOT,
+                  "; vacuum deleted %,d files (%.1f MB)",
+                  v.deleted(),
+                  v.deletedBytes() / 1e6));
+    }
+    return line.toString();
+  }
+
+  /**
+   * The column a keyed table is packed in order of, so its key ranges stay apart: the first key of
+   * a gold table or of a current table's mapping; null (by age) for the append-only tables.
+   */
+  private @Nullable String orderColumn(String name, DeltaTable table) {
+    for (GoldTable g : GoldTable.values()) {
+      if (g.tableName().equals(name)) {
+        return g.keyColumns().get(0);
+      }
+    }
+    String base =
+        name.endsWith("_current_tombstones")
+            ? name.substring(0, name.length() - "_current_tombstones".length())
+            : name.endsWith("_current")
+                ? name.substring(0, name.length() - "_current".length())
+                : null;
+    if (base == null) {
+      return null;
+    }
+    TableMapping mapping = null;
+    if (mappings != null) {
+      mapping = mappings.stream().filter(m -> m.table().equals(base)).findFirst().orElse(null);
+    } else if (TableMapping.SHIPPED.contains(base)) {
+      mapping = TableMapping.shipped(base);
+    }
+    if (mapping != null) {
+      return new CurrentTable(mapping).keyColumns().get(0);
+    }
+    // Without its mapping, the schema leads with the key, as the shipped mappings do.
+    List<String> columns = table.columnNames();
+    return columns.isEmpty() ? null : columns.get(0);
+  }
+}
