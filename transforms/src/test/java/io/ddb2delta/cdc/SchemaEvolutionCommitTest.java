@@ -32,7 +32,7 @@ class SchemaEvolutionCommitTest {
   private static final String APP = "ddb2delta-kinesis-" + STREAM;
   private static final long HORIZON = 60_000;
 
-  private static final String ORDERS_YAML =
+  static final String ORDERS_YAML =
       """
       table: orders
       keys: [order_id]
@@ -229,7 +229,7 @@ class SchemaEvolutionCommitTest {
   }
 
   /** Every row of a table, by column name, read through the table's current schema. */
-  private static List<Map<String, Object>> rows(DeltaTargets targets, String table) {
+  static List<Map<String, Object>> rows(DeltaTargets targets, String table) {
     DeltaTable t = DeltaTable.forPath(targets.pathOf(table));
     List<DeltaColumn> columns = t.columns();
     DeltaTableSchema schema =
@@ -267,7 +267,7 @@ class SchemaEvolutionCommitTest {
   }
 
   /** A Kinesis INSERT of an order whose new image has {@code extra} after its own attributes. */
-  private static ChangeMessage message(
+  static ChangeMessage message(
       String shard, long sequence, String eventId, String key, String extra) {
     String payload =
         "{\"awsRegion\":\"us-east-1\",\"eventID\":\""
