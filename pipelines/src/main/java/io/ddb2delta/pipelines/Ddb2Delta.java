@@ -184,7 +184,9 @@ public final class Ddb2Delta {
     Map<String, Long> before = new LinkedHashMap<>();
     for (Map.Entry<String, DeltaTableSchema> t : targets.schemas().entrySet()) {
       DeltaTable table = DeltaTable.forPath(targets.pathOf(t.getKey()));
-      table.createIfAbsent(t.getKey(), t.getValue(), Map.of());
+      // An evolving silver table may hold the columns its streaming commits added.
+      table.createIfAbsent(
+          t.getKey(), t.getValue(), Map.of(), targets.evolvingMappingOf(t.getKey()).isPresent());
       before.put(t.getKey(), table.numRecords());
     }
     List<String> description = new ArrayList<>();

@@ -3,8 +3,13 @@ package io.ddb2delta.cdc;
 import io.ddb2delta.change.ChangeRecord;
 import io.ddb2delta.change.SourcePosition;
 import io.ddb2delta.delta.DataFile;
+import io.ddb2delta.delta.DeltaColumn;
 import io.ddb2delta.delta.DeltaFileWriter;
 import io.ddb2delta.delta.DeltaTable;
+import io.ddb2delta.delta.DeltaTableSchema;
+import io.ddb2delta.mapping.SchemaEvolution;
+import io.ddb2delta.mapping.SilverMapper;
+import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.tables.BronzeTable;
 import io.ddb2delta.tables.ChangeRows;
 import io.ddb2delta.tables.DeltaTargets;
@@ -48,6 +53,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Dead letters ({@link DecodeChanges#DEAD_LETTERS}) go to quarantine in the same batch as the
  * decoded changes, so their positions commit with it.
  *
+ * <p>For a silver table whose mapping says {@code evolve: true}, a batch types its rows into the
+ * columns the table has when the batch starts (read once per batch, after the writer's previous
+ * batch is committed, so a column that batch proposed is in use from the next one on). It never
+ * adds a column: a new top-level attribute stays in {@code _attributes} and the committable
+ * proposes a column for it ({@link Committable#newColumns}), which the committer adds.
+ *
  * <p>State lives in the tables and the handled-ids folder, so any instance may write any batch of
  * the writer; it reloads whenever the tables hold a batch it did not write. Not thread-safe.
  */
@@ -65,6 +76,9 @@ public final class ChangeFileWriter {
   private final Map<String, DeltaTable> tables = new LinkedHashMap<>();
   private final HandledIds handled;
   private final Map<String, Long> exportTimeMicrosByTable;
+  private final List<TableMapping> evolving;
+  // Per table, the schema its files are written with; an evolving silver table's grows.
+  private final Map<String, DeltaTableSchema> schemas;
 
   /** The newest batch recorded before this run: never waited for. */
   private final long settled;
@@ -97,6 +111,8 @@ public final class ChangeFileWriter {
     this.exportTimeMicrosByTable = Map.copyOf(exportTimeMicrosByTable);
     this.decoder = KinesisRecordDecoder.forTables(targets.keysByTable());
     this.changeRows = ChangeRows.forTables(targets.mappings());
+    this.evolving = targets.mappings().stream().filter(TableMapping::evolve).toList();
+    this.schemas = new HashMap<>(targets.schemas());
     for (String table : targets.schemas().keySet()) {
       tables.put(table, DeltaTable.forPath(targets.pathOf(table)));
     }
@@ -144,6 +160,7 @@ public final class ChangeFileWriter {
     }
     long input = inputFingerprint(messages);
     long batch = prepare(input);
+    refreshEvolvedColumns();
     long now = System.currentTimeMillis();
     List<DecodedMessage> ordered = new ArrayList<>(messages);
     ordered.sort(ORDER);
@@ -151,6 +168,7 @@ public final class ChangeFileWriter {
 
     Map<String, DeltaFileWriter> writers = new LinkedHashMap<>();
     Map<String, Long> rows = new LinkedHashMap<>();
+    Map<String, Map<String, DeltaColumn>> proposed = new LinkedHashMap<>();
     Set<String> seenInBatch = new HashSet<>();
     List<String> handledNow = new ArrayList<>();
     ShardPositions next = positions;
@@ -199,6 +217,9 @@ public final class ChangeFileWriter {
           }
           writer(writers, table, prefix).write(row.getValue());
           rows.merge(table, 1L, Long::sum);
+          if (!evolving.isEmpty() && outcome.change != null) {
+            propose(outcome.change, table, proposed);
+          }
           wroteAny = true;
           if (table.equals(QuarantineTable.NAME)) {
             quarantined++;
@@ -245,12 +266,50 @@ public final class ChangeFileWriter {
           readSum,
           minRead,
           maxRead,
-          EventTimes.of(eventMillis, events));
+          EventTimes.of(eventMillis, events),
+          newColumns(proposed));
     } finally {
       for (DeltaFileWriter w : writers.values()) {
         w.close();
       }
     }
+  }
+
+  /**
+   * Brings each evolving silver table's columns up to the table: its rows are typed into them, and
+   * its files written with them, for the whole batch.
+   */
+  private void refreshEvolvedColumns() {
+    for (TableMapping m : evolving) {
+      List<DeltaColumn> evolved =
+          SchemaEvolution.evolvedColumns(m.silverSchema(), tables.get(m.silverTable()).columns());
+      changeRows.evolve(m.table(), evolved);
+      schemas.put(m.silverTable(), changeRows.mapper(m.table()).schema());
+    }
+  }
+
+  /**
+   * Adds the columns a silver row of {@code table} proposes; the first type met for a name wins.
+   */
+  private void propose(
+      ChangeRecord change, String table, Map<String, Map<String, DeltaColumn>> proposed) {
+    SilverMapper mapper = changeRows.mapper(change.tableName());
+    if (mapper == null || !mapper.mapping().silverTable().equals(table)) {
+      return;
+    }
+    mapper.proposeColumns(
+        change.currentOrLastImage(),
+        (name, type) ->
+            proposed
+                .computeIfAbsent(table, t -> new LinkedHashMap<>())
+                .putIfAbsent(name, DeltaColumn.of(name, type)));
+  }
+
+  private static Map<String, List<DeltaColumn>> newColumns(
+      Map<String, Map<String, DeltaColumn>> proposed) {
+    Map<String, List<DeltaColumn>> out = new LinkedHashMap<>();
+    proposed.forEach((table, columns) -> out.put(table, List.copyOf(columns.values())));
+    return out;
   }
 
   /**
@@ -371,9 +430,7 @@ public final class ChangeFileWriter {
       Map<String, DeltaFileWriter> writers, String table, String prefix) {
     return writers.computeIfAbsent(
         table,
-        t ->
-            new DeltaFileWriter(
-                targets.pathOf(t), targets.schemas().get(t), targetFileBytes, prefix));
+        t -> new DeltaFileWriter(targets.pathOf(t), schemas.get(t), targetFileBytes, prefix));
   }
 
   /** Per shard, in sequence order, so files hold each key's changes in the order they happened. */

@@ -1,6 +1,7 @@
 package io.ddb2delta.cdc;
 
 import io.ddb2delta.delta.DataFile;
+import io.ddb2delta.delta.DeltaColumn;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,9 @@ import java.util.Map;
  * @param arrivalSum the sum of the messages' arrival times, for the commit-lag mean
  * @param readSum the sum of the times the messages were read, for the read-to-commit mean
  * @param eventTimes the event times of the changes written, for the event-to-commit quantiles
+ * @param newColumns per evolving silver table, the columns its rows' new top-level attributes
+ *     propose, in the order the batch met them, one per name; the committer adds those the table
+ *     lacks in the commit of these files
  */
 public record Committable(
     int writer,
@@ -37,11 +41,13 @@ public record Committable(
     long readSum,
     long minReadMillis,
     long maxReadMillis,
-    EventTimes eventTimes)
+    EventTimes eventTimes,
+    Map<String, List<DeltaColumn>> newColumns)
     implements Serializable {
 
   public Committable {
     files = Map.copyOf(files);
     rowsByTable = Map.copyOf(rowsByTable);
+    newColumns = Map.copyOf(newColumns);
   }
 }

@@ -2,6 +2,7 @@ package io.ddb2delta.cdc;
 
 import io.ddb2delta.delta.CommitResult;
 import io.ddb2delta.delta.DataFile;
+import io.ddb2delta.delta.DeltaColumn;
 import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.delta.DeltaTableSchema;
 import io.ddb2delta.tables.BronzeTable;
@@ -30,7 +31,11 @@ import java.util.TreeMap;
  *       same call go in later commits, in batch order;
  *   <li>tables commit in {@link DeltaTargets#schemas()} order, bronze last, and bronze commits
  *       every batch, even one without rows, with every live shard's committed position and newest
- *       arrival in its tags: the table says where each stream resumes.
+ *       arrival in its tags: the table says where each stream resumes;
+ *   <li>the columns that a round's committables propose for an evolving silver table ({@link
+ *       Committable#newColumns}) and the table lacks are added to its schema in the commit of their
+ *       files, in writer order and then the order each batch met them; the first type proposed for
+ *       a name wins.
  * </ul>
  *
  * <p>It reads its state back from bronze whenever bronze holds a commit it did not make, so it may
@@ -73,7 +78,9 @@ public final class TableCommitter {
     this.retired = Objects.requireNonNull(retired, "retired");
     for (Map.Entry<String, DeltaTableSchema> t : targets.schemas().entrySet()) {
       DeltaTable table = DeltaTable.forPath(targets.pathOf(t.getKey()));
-      table.createIfAbsent(t.getKey(), t.getValue(), Map.of());
+      // An evolving silver table may already hold the columns earlier commits added.
+      table.createIfAbsent(
+          t.getKey(), t.getValue(), Map.of(), targets.evolvingMappingOf(t.getKey()).isPresent());
       tables.put(t.getKey(), table);
     }
     this.bronze = tables.get(BronzeTable.NAME);
@@ -184,15 +191,17 @@ public final class TableCommitter {
     for (Map.Entry<String, DeltaTable> t : tables.entrySet()) {
       boolean progressMarker = t.getValue() == bronze;
       List<DeltaTable.TxnFiles> parts = new ArrayList<>();
+      List<DeltaColumn> newColumns = new ArrayList<>();
       for (Committable c : round) {
         List<DataFile> files = c.files().getOrDefault(t.getKey(), List.of());
         if (!files.isEmpty() || progressMarker) {
           parts.add(new DeltaTable.TxnFiles(writers.txnAppId(c.writer()), c.batch(), files));
         }
+        newColumns.addAll(c.newColumns().getOrDefault(t.getKey(), List.of()));
       }
       if (!parts.isEmpty()) {
         long started = System.currentTimeMillis();
-        CommitResult r = t.getValue().commit(parts, DeltaTable.STREAMING_UPDATE, tags);
+        CommitResult r = t.getValue().commit(parts, DeltaTable.STREAMING_UPDATE, tags, newColumns);
         long at = System.currentTimeMillis();
         if (r.committed()) {
           made.add(

@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -119,9 +120,22 @@ public final class DeltaTable {
    * @param properties table properties, e.g. {@code delta.checkpointInterval}
    */
   public void createIfAbsent(String name, DeltaTableSchema schema, Map<String, String> properties) {
+    createIfAbsent(name, schema, properties, false);
+  }
+
+  /**
+   * As {@link #createIfAbsent(String, DeltaTableSchema, Map)}; with {@code allowAddedColumns}, an
+   * existing table may also hold nullable columns the schema lacks, as a table whose schema evolved
+   * ({@link #commit(List, String, Map, List)}) does.
+   */
+  public void createIfAbsent(
+      String name,
+      DeltaTableSchema schema,
+      Map<String, String> properties,
+      boolean allowAddedColumns) {
     Snapshot current = snapshot();
     if (current.getVersion() >= 0) {
-      checkExisting(current, schema);
+      checkExisting(current, schema, allowAddedColumns);
       return;
     }
     Metadata metadata =
@@ -144,13 +158,13 @@ public final class DeltaTable {
           });
     } catch (DeltaConcurrentModificationException e) {
       // Another committer created it first; theirs must match ours.
-      checkExisting(snapshot(), schema);
+      checkExisting(snapshot(), schema, allowAddedColumns);
     }
   }
 
-  private void checkExisting(Snapshot snapshot, DeltaTableSchema schema) {
+  private void checkExisting(Snapshot snapshot, DeltaTableSchema schema, boolean allowAdded) {
     checkWritable(snapshot);
-    List<String> problems = schemaDifferences(snapshot.getMetadata(), schema);
+    List<String> problems = schemaDifferences(snapshot.getMetadata(), schema, allowAdded);
     if (!problems.isEmpty()) {
       throw new DeltaTableException(
           "table "
@@ -240,6 +254,21 @@ public final class DeltaTable {
    *     with {@link #lastCommitTags}
    */
   public CommitResult commit(List<TxnFiles> parts, String operation, Map<String, String> tags) {
+    return commit(parts, operation, tags, List.of());
+  }
+
+  /**
+   * As {@link #commit(List, String, Map)}, and when it commits anything, the same commit also adds
+   * to the table's schema, as nullable columns at its end, those of {@code addColumns} whose names
+   * the table lacks: a Delta metadata update, exactly once with the commit's transactions. A column
+   * whose name, ignoring case (as Spark resolves names), the table or an earlier one of the list
+   * already has is left out; files written before read it as null.
+   */
+  public CommitResult commit(
+      List<TxnFiles> parts,
+      String operation,
+      Map<String, String> tags,
+      List<DeltaColumn> addColumns) {
     Operation.Name name = operationName(operation);
     if (parts.stream().map(TxnFiles::appId).distinct().count() != parts.size()) {
       throw new IllegalArgumentException("one commit holds one version per app id: " + parts);
@@ -271,6 +300,10 @@ public final class DeltaTable {
           }
           if (actions.isEmpty()) {
             return CommitResult.alreadyCommitted(txn.readVersion());
+          }
+          Metadata widened = withColumns(txn.metadata(), addColumns);
+          if (widened != null) {
+            txn.updateMetadata(widened);
           }
           Map<String, String> metrics = new LinkedHashMap<>();
           metrics.put(Operation.Metrics.numFiles, Integer.toString(fileCount));
@@ -433,6 +466,48 @@ public final class DeltaTable {
       throw new DeltaTableException(
           operation + " of " + path + " lost to a concurrent commit; nothing committed: " + e, e);
     }
+  }
+
+  /** The metadata with the columns it lacks added at the end, or null when it lacks none. */
+  private static Metadata withColumns(Metadata metadata, List<DeltaColumn> add) {
+    if (add.isEmpty()) {
+      return null;
+    }
+    StructType schema = metadata.getSchema();
+    List<StructField> fields = new ArrayList<>(List.of(schema.getFields()));
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (StructField f : fields) {
+      names.add(f.getName().toLowerCase(Locale.ROOT));
+    }
+    int before = fields.size();
+    for (DeltaColumn c : add) {
+      if (names.add(c.name().toLowerCase(Locale.ROOT))) {
+        fields.add(new StructField(c.name(), dataType(c.type()), true));
+      }
+    }
+    if (fields.size() == before) {
+      return null;
+    }
+    return metadata
+        .copyBuilder()
+        .schema(new StructType(fields.toArray(StructField[]::new)))
+        .build();
+  }
+
+  /**
+   * The table's columns in schema order, with their types and nullability; none when it does not
+   * exist. A column of a type ddb2delta does not write (a struct, say) fails.
+   */
+  public List<DeltaColumn> columns() {
+    Snapshot current = snapshot();
+    if (current.getVersion() < 0) {
+      return List.of();
+    }
+    List<DeltaColumn> out = new ArrayList<>();
+    for (StructField f : current.getMetadata().getSchema().getFields()) {
+      out.add(new DeltaColumn(f.getName(), deltaType(f.getDataType()), f.isNullable(), ""));
+    }
+    return out;
   }
 
   /** The table's column names in schema order; none when it does not exist. */
@@ -772,7 +847,46 @@ public final class DeltaTable {
     }
   }
 
-  private static List<String> schemaDifferences(Metadata table, DeltaTableSchema expected) {
+  /** The inverse of {@link #dataType}. */
+  static DeltaType deltaType(DataType type) {
+    if (type instanceof DecimalType d) {
+      return new DeltaType.Decimal(d.getPrecision(), d.getScale());
+    }
+    if (type instanceof ArrayType a) {
+      return new DeltaType.Array(deltaType(a.getElementType()));
+    }
+    if (type instanceof MapType m) {
+      return new DeltaType.MapType(deltaType(m.getKeyType()), deltaType(m.getValueType()));
+    }
+    if (type instanceof StringType) {
+      return DeltaType.STRING;
+    }
+    if (type instanceof LongType) {
+      return DeltaType.LONG;
+    }
+    if (type instanceof IntegerType) {
+      return DeltaType.INT;
+    }
+    if (type instanceof DoubleType) {
+      return DeltaType.DOUBLE;
+    }
+    if (type instanceof BooleanType) {
+      return DeltaType.BOOLEAN;
+    }
+    if (type instanceof BinaryType) {
+      return DeltaType.BINARY;
+    }
+    if (type instanceof DateType) {
+      return DeltaType.DATE;
+    }
+    if (type instanceof TimestampType) {
+      return DeltaType.TIMESTAMP;
+    }
+    throw new DeltaTableException("ddb2delta does not write columns of type " + sql(type));
+  }
+
+  private static List<String> schemaDifferences(
+      Metadata table, DeltaTableSchema expected, boolean allowAdded) {
     List<String> problems = new ArrayList<>();
     StructType actual = table.getSchema();
     for (DeltaColumn c : expected.columns()) {
@@ -797,7 +911,7 @@ public final class DeltaTable {
       }
     }
     for (StructField f : actual.getFields()) {
-      if (expected.indexOf(f.getName()) < 0) {
+      if (expected.indexOf(f.getName()) < 0 && !(allowAdded && f.isNullable())) {
         problems.add("the table has column \"" + f.getName() + "\" that the mapping lacks");
       }
     }

@@ -25,7 +25,8 @@ import org.apache.parquet.io.LocalInputFile;
  * {@code Object[]} per row in the table's column order, with strings as {@link String}, timestamps
  * as Long microseconds, dates as Integer days, decimals as {@link BigDecimal}, arrays as {@link
  * List} and maps as {@link Map}; partition columns, which data files do not hold, from the file's
- * partition values. What a copy-on-write rewrite copies goes through it, so a row read and written
+ * partition values; a column the file does not hold (one the table gained after the file was
+ * written) as null. What a copy-on-write rewrite copies goes through it, so a row read and written
  * again is the same row.
  */
 final class ParquetRowReader {
@@ -50,10 +51,18 @@ final class ParquetRowReader {
     }
     InputFile input = inputFile(tableRoot, file.path());
     try (ParquetReader<Group> reader = new Builder(input).withConf(conf).build()) {
+      // A file written before the table gained a column lacks it: its rows hold null there.
+      boolean[] stored = null;
       for (Group g = reader.read(); g != null; g = reader.read()) {
+        if (stored == null) {
+          stored = new boolean[columns.size()];
+          for (int i = 0; i < stored.length; i++) {
+            stored[i] = inFile[i] && g.getType().containsField(columns.get(i).name());
+          }
+        }
         Object[] row = partition.clone();
         for (int i = 0; i < row.length; i++) {
-          if (inFile[i]) {
+          if (stored[i]) {
             DeltaColumn c = columns.get(i);
             row[i] = g.getFieldRepetitionCount(c.name()) == 0 ? null : value(g, c.name(), c.type());
           }

@@ -1,15 +1,20 @@
 package io.ddb2delta.mapping;
 
 import io.ddb2delta.change.ChangeRecord;
+import io.ddb2delta.delta.DeltaColumn;
 import io.ddb2delta.delta.DeltaTableSchema;
+import io.ddb2delta.delta.DeltaType;
 import io.ddb2delta.model.DynamoJson;
 import io.ddb2delta.model.DynamoValue;
 import io.ddb2delta.model.RawItem;
 import java.io.Serializable;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -21,26 +26,81 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * is typed from its old image, or from its keys when there is none. A change whose keys are not the
  * mapping's key attributes, or whose image disagrees with its keys, throws {@link
  * KeyMismatchException}: a table keyed by the mapping has no place for it.
+ *
+ * <p>A mapper given the evolved columns of its silver table ({@link SchemaEvolution}) fills them,
+ * after {@code _attributes}, from the top-level attributes of their names, which then no longer go
+ * to {@code _attributes}; it never adds a column itself, but names the ones a record proposes
+ * ({@link #proposeColumns}).
  */
 public final class SilverMapper implements Serializable {
   private final TableMapping mapping;
   private final DeltaTableSchema schema;
   private final List<ColumnMapping> columns;
+  private final List<DeltaColumn> evolved;
   private final Set<String> mappedTopLevel;
+  // Lower-cased names a new column may not take: the columns, and _attributes.
+  private final Set<String> takenNames;
 
   public SilverMapper(TableMapping mapping) {
+    this(mapping, List.of());
+  }
+
+  /**
+   * @param evolved the columns the silver table has beyond the mapping's, in the table's order
+   */
+  public SilverMapper(TableMapping mapping, List<DeltaColumn> evolved) {
     this.mapping = mapping;
-    this.schema = mapping.silverSchema();
+    this.evolved = List.copyOf(evolved);
+    this.schema = SchemaEvolution.widen(mapping.silverSchema(), this.evolved);
     this.columns = mapping.columns();
-    this.mappedTopLevel = mapping.mappedTopLevelAttributes();
+    Set<String> mapped = new LinkedHashSet<>(mapping.mappedTopLevelAttributes());
+    Set<String> taken = new HashSet<>();
+    for (DeltaColumn c : schema.columns()) {
+      taken.add(SchemaEvolution.nameKey(c.name()));
+    }
+    for (DeltaColumn c : this.evolved) {
+      mapped.add(c.name());
+    }
+    this.mappedTopLevel = mapped;
+    this.takenNames = Set.copyOf(taken);
   }
 
   public TableMapping mapping() {
     return mapping;
   }
 
+  /** The silver schema: the mapping's, then the evolved columns. */
   public DeltaTableSchema schema() {
     return schema;
+  }
+
+  /** The evolved columns this mapper fills, after {@code _attributes}. */
+  public List<DeltaColumn> evolvedColumns() {
+    return evolved;
+  }
+
+  /**
+   * Hands {@code to} each top-level attribute of {@code image} that would become a new column under
+   * {@code evolve: true}, with its inferred type: one that no column maps, whose name is a column
+   * name ({@link SchemaEvolution#isColumnName}) no column takes (ignoring case), and whose value is
+   * not NULL. Nothing when the mapping does not evolve.
+   */
+  public void proposeColumns(Map<String, DynamoValue> image, BiConsumer<String, DeltaType> to) {
+    if (!mapping.evolve()) {
+      return;
+    }
+    for (Map.Entry<String, DynamoValue> e : image.entrySet()) {
+      String name = e.getKey();
+      if (mappedTopLevel.contains(name)
+          || !SchemaEvolution.isColumnName(name)
+          || takenNames.contains(SchemaEvolution.nameKey(name))) {
+        continue;
+      }
+      DeltaType type = SchemaEvolution.inferredType(e.getValue());
+      if (type != null) {
+        to.accept(name, type);
+      }
+    }
   }
 
   public Object[] map(ChangeRecord record, long processingMicros) {
@@ -54,10 +114,11 @@ public final class SilverMapper implements Serializable {
   public Object[] map(ChangeRecord record, long processingMicros, @Nullable RawItem rawImage) {
     checkKeys(record);
     Map<String, DynamoValue> image = record.currentOrLastImage();
-    Object[] row = new Object[columns.size() + 1];
+    Object[] row = new Object[columns.size() + 1 + evolved.size()];
     typeInto(row, record, image, processingMicros);
     row[columns.size()] =
         rawImage != null ? rawImage.except(mappedTopLevel) : unmappedAttributes(image);
+    evolvedInto(row, image);
     return row;
   }
 
@@ -121,13 +182,25 @@ public final class SilverMapper implements Serializable {
    * {@link #map} (meta columns, which describe a change, null), then {@code _attributes}.
    */
   public Object[] mapItem(Map<String, DynamoValue> item) {
-    Object[] row = new Object[columns.size() + 1];
+    Object[] row = new Object[columns.size() + 1 + evolved.size()];
     for (int i = 0; i < columns.size(); i++) {
       ColumnMapping c = columns.get(i);
       row[i] = c.meta() != null ? null : attributeValue(c, item);
     }
     row[columns.size()] = unmappedAttributes(item);
+    evolvedInto(row, item);
     return row;
+  }
+
+  private void evolvedInto(Object[] row, Map<String, DynamoValue> image) {
+    int at = columns.size() + 1;
+    for (DeltaColumn c : evolved) {
+      DynamoValue v = image.get(c.name());
+      row[at++] =
+          v == null || v instanceof DynamoValue.Null
+              ? null
+              : SchemaEvolution.value(c.name(), v, c.type());
+    }
   }
 
   private void typeInto(

@@ -3,12 +3,14 @@ package io.ddb2delta.tables;
 import io.ddb2delta.change.DecodeException;
 import io.ddb2delta.change.DecodedChange;
 import io.ddb2delta.change.SourcePosition;
+import io.ddb2delta.delta.DeltaColumn;
 import io.ddb2delta.mapping.KeyMismatchException;
 import io.ddb2delta.mapping.MappingException;
 import io.ddb2delta.mapping.SilverMapper;
 import io.ddb2delta.mapping.TableMapping;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -94,6 +96,23 @@ public final class ChangeRows {
    */
   public ChangeRows(Map<String, TableMapping> mappingByTable) {
     mappingByTable.forEach((table, m) -> mappers.put(table, new SilverMapper(m)));
+  }
+
+  /** The mapper of a DynamoDB table's records, or null when no mapping is for it. */
+  public @Nullable SilverMapper mapper(String dynamoTable) {
+    return mappers.get(dynamoTable);
+  }
+
+  /**
+   * Types the records of {@code dynamoTable} from now on into its silver table's evolved columns as
+   * well, those it has beyond its mapping's ({@link SilverMapper#SilverMapper(TableMapping,
+   * List)}); a table without a mapping here is left alone.
+   */
+  public void evolve(String dynamoTable, List<DeltaColumn> evolved) {
+    SilverMapper current = mappers.get(dynamoTable);
+    if (current != null && !current.evolvedColumns().equals(evolved)) {
+      mappers.put(dynamoTable, new SilverMapper(current.mapping(), evolved));
+    }
   }
 
   /** Each table through its own mapping. */

@@ -53,6 +53,14 @@ public record DeltaTargets(String deltaRoot, List<TableMapping> mappings) implem
     return keys;
   }
 
+  /**
+   * The mapping whose silver table is {@code table} and says {@code evolve: true}, if any: that
+   * table's schema may hold columns beyond the mapping's.
+   */
+  public Optional<TableMapping> evolvingMappingOf(String table) {
+    return mappings.stream().filter(m -> m.evolve() && m.silverTable().equals(table)).findFirst();
+  }
+
   public String pathOf(String table) {
     return pathOf(deltaRoot, table);
   }
