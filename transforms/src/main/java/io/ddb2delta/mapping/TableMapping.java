@@ -27,14 +27,16 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>Guarantees: column names are unique and {@code _attributes} is reserved for the lossless
  * remainder; every key attribute is named; the silver schema is the declared columns in order plus
- * {@code _attributes}.
+ * {@code _attributes}. {@code history} ({@code history: true}, default false) asks for {@code
+ * <table>_history} beside {@code <table>_current}.
  */
 public record TableMapping(
     String table,
     String silverTable,
     List<String> keys,
     List<ColumnMapping> columns,
-    List<String> partitionBy)
+    List<String> partitionBy,
+    boolean history)
     implements Serializable {
 
   /** The STRING column that holds every unmapped attribute as DynamoDB JSON. */
@@ -73,14 +75,31 @@ public record TableMapping(
     silverSchema(columns, partitionBy);
   }
 
+  /** A mapping without {@code <table>_history}. */
+  public TableMapping(
+      String table,
+      String silverTable,
+      List<String> keys,
+      List<ColumnMapping> columns,
+      List<String> partitionBy) {
+    this(table, silverTable, keys, columns, partitionBy, false);
+  }
+
   @JsonCreator
   static TableMapping fromYaml(
       @JsonProperty(value = "table", required = true) String table,
       @JsonProperty("silverTable") @Nullable String silverTable,
       @JsonProperty(value = "keys", required = true) List<String> keys,
       @JsonProperty(value = "columns", required = true) List<ColumnMapping> columns,
-      @JsonProperty("partitionBy") @Nullable List<String> partitionBy) {
-    return new TableMapping(table, silverTable, keys, columns, partitionBy);
+      @JsonProperty("partitionBy") @Nullable List<String> partitionBy,
+      @JsonProperty("history") @Nullable Boolean history) {
+    return new TableMapping(
+        table, silverTable, keys, columns, partitionBy, history != null && history);
+  }
+
+  /** The same mapping, with or without {@code <table>_history}. */
+  public TableMapping withHistory(boolean on) {
+    return new TableMapping(table, silverTable, keys, columns, partitionBy, on);
   }
 
   public static TableMapping parse(String yaml, String origin) {
