@@ -27,10 +27,11 @@ import picocli.CommandLine.Option;
  * {@code maintain}: compacts, checkpoints and vacuums the tables under a lake's root.
  *
  * <p>Guarantees: compaction changes no table's rows and no reader's view of its changes ({@code
- * dataChange=false}); the keyed tables ({@code <table>_current}, their tombstones, gold) are packed
- * in key order, so their key ranges stay apart; vacuum keeps every file a version within {@code
- * --retentionHours} needs, and refuses a retention under 7 days without {@code --force}. Safe
- * beside a running job: a compaction that loses to a concurrent commit commits nothing and says so.
+ * dataChange=false}); the keyed tables ({@code <table>_current}, their tombstones, {@code
+ * <table>_history}, gold) are packed in key order, so their key ranges stay apart; vacuum keeps
+ * every file a version within {@code --retentionHours} needs, and refuses a retention under 7 days
+ * without {@code --force}. Safe beside a running job: a compaction that loses to a concurrent
+ * commit commits nothing and says so.
  */
 @Command(
     name = "maintain",
@@ -56,7 +57,9 @@ public final class MaintainCommand implements Callable<Integer> {
 
   @Option(
       names = "--currentTargetFileSizeMb",
-      description = "Compacted file size of <table>_current and its tombstones (default 8).")
+      description =
+          "Compacted file size of <table>_current, its tombstones and <table>_history (default"
+              + " 8).")
   int currentTargetFileSizeMb = 8;
 
   @Option(
@@ -117,7 +120,10 @@ public final class MaintainCommand implements Callable<Integer> {
       TableMaintenance m = new TableMaintenance(table);
       StringBuilder line = new StringBuilder("maintain " + name + ":");
       if (compact) {
-        boolean current = name.endsWith("_current") || name.endsWith("_current_tombstones");
+        boolean current =
+            name.endsWith("_current")
+                || name.endsWith("_current_tombstones")
+                || name.endsWith("_history");
         long target = (long) (current ? currentTargetFileSizeMb : targetFileSizeMb) << 20;
         TableMaintenance.Compacted c = m.compact(target, orderColumn(name, table, mappings));
         line.append(
@@ -150,7 +156,8 @@ public final class MaintainCommand implements Callable<Integer> {
 
   /**
    * The column a keyed table is packed in order of, so its key ranges stay apart: the first key of
-   * a gold table or of a current table's mapping; null (by age) for the append-only tables.
+   * a gold table or of a current table's or history's mapping; null (by age) for the append-only
+   * tables.
    */
   private static @Nullable String orderColumn(
       String name, DeltaTable table, @Nullable List<TableMapping> mappings) {
@@ -164,7 +171,9 @@ public final class MaintainCommand implements Callable<Integer> {
             ? name.substring(0, name.length() - "_current_tombstones".length())
             : name.endsWith("_current")
                 ? name.substring(0, name.length() - "_current".length())
-                : null;
+                : name.endsWith("_history")
+                    ? name.substring(0, name.length() - "_history".length())
+                    : null;
     if (base == null) {
       return null;
     }
