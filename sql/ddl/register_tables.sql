@@ -41,6 +41,12 @@ USING DELTA LOCATION '${delta_root}/products_current';
 CREATE TABLE IF NOT EXISTS ${catalog_schema}.transactions_current
 USING DELTA LOCATION '${delta_root}/transactions_current';
 
+-- <table>_history: every version of each item, for the mappings with history: true (orders, as
+-- shipped), kept in the same MERGE pass. Its columns follow the table mapping, as _current's do.
+
+CREATE TABLE IF NOT EXISTS ${catalog_schema}.orders_history
+USING DELTA LOCATION '${delta_root}/orders_history';
+
 -- The tables below are written by a streaming run with gold (--goldTable, default orders). Their
 -- columns are spelled out: Databricks checks them against the table at the location, so these
 -- statements also fail loudly if the pipeline's schema and this file ever part.

@@ -41,6 +41,8 @@ ALTER TABLE ${catalog_schema}.products_current OWNER TO `${job_principal}`;
 
 ALTER TABLE ${catalog_schema}.transactions_current OWNER TO `${job_principal}`;
 
+ALTER TABLE ${catalog_schema}.orders_history OWNER TO `${job_principal}`;
+
 ALTER TABLE ${catalog_schema}.orders_windowed_metrics OWNER TO `${job_principal}`;
 
 ALTER TABLE ${catalog_schema}.orders_hourly_metrics OWNER TO `${job_principal}`;

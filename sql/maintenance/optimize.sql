@@ -26,6 +26,10 @@ OPTIMIZE ${catalog_schema}.products_current ZORDER BY (product_id);
 
 OPTIMIZE ${catalog_schema}.transactions_current ZORDER BY (transaction_id);
 
+-- <table>_history (orders, as shipped): the same, by the item's first key column, under which all
+-- of an item's versions sit together.
+OPTIMIZE ${catalog_schema}.orders_history ZORDER BY (order_id);
+
 VACUUM ${catalog_schema}.dynamodb_bronze RETAIN 168 HOURS;
 
 VACUUM ${catalog_schema}.orders_silver RETAIN 168 HOURS;
@@ -51,3 +55,5 @@ VACUUM ${catalog_schema}.users_current RETAIN 168 HOURS;
 VACUUM ${catalog_schema}.products_current RETAIN 168 HOURS;
 
 VACUUM ${catalog_schema}.transactions_current RETAIN 168 HOURS;
+
+VACUUM ${catalog_schema}.orders_history RETAIN 168 HOURS;

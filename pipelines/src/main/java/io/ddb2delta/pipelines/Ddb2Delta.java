@@ -6,6 +6,7 @@ import io.ddb2delta.cdc.WriteChangesToDelta;
 import io.ddb2delta.change.SourceKind;
 import io.ddb2delta.current.CurrentCommit;
 import io.ddb2delta.current.CurrentTable;
+import io.ddb2delta.current.HistoryTable;
 import io.ddb2delta.current.MergeCurrent;
 import io.ddb2delta.delta.CommitResult;
 import io.ddb2delta.delta.DeltaTable;
@@ -318,6 +319,14 @@ public final class Ddb2Delta {
       description.add(
           "current state in "
               + mappings.stream().map(CurrentTable::nameOf).collect(Collectors.joining(", ")));
+      if (mappings.stream().anyMatch(TableMapping::history)) {
+        description.add(
+            "history in "
+                + mappings.stream()
+                    .filter(TableMapping::history)
+                    .map(HistoryTable::nameOf)
+                    .collect(Collectors.joining(", ")));
+      }
     }
     if (health != null) {
       WriteHealth.gather(health)

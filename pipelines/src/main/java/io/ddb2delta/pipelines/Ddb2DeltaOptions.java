@@ -173,7 +173,8 @@ public interface Ddb2DeltaOptions extends S3Options {
 
   @Description(
       "Keep <table>_current, one row per live item, by MERGE from what bronze holds (with its"
-          + " tombstones in <table>_current_tombstones).")
+          + " tombstones in <table>_current_tombstones), and <table>_history, one row per item"
+          + " version, for the mappings with history: true.")
   @Default.Boolean(true)
   boolean getCurrent();
 
@@ -189,7 +190,7 @@ public interface Ddb2DeltaOptions extends S3Options {
   void setCurrentIntervalSeconds(int value);
 
   @Description(
-      "The size at which a <table>_current data file is rolled, in MiB. Small files keep a MERGE"
+      "The size at which a <table>_current (or <table>_history) data file is rolled, in MiB. Small files keep a MERGE"
           + " to the files around its keys: at 8 MiB, 10,000 orders-like changes into 10,000,000"
           + " rows rewrite under 2% of the table.")
   @Default.Integer(8)

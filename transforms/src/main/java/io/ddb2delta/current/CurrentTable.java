@@ -162,6 +162,15 @@ public final class CurrentTable implements Serializable {
     return at;
   }
 
+  /**
+   * Puts the item a change leaves, or for a REMOVE the item it removed (its old image, or just its
+   * keys), at the start of {@code row} as {@link #itemWidth} values typed as silver types them;
+   * returns the position after them. Throws {@link MappingException} when a value cannot be typed.
+   */
+  int putChangedItem(DecodedChange change, long processingMicros, Object[] row) {
+    return putItem(silver.map(change.record(), processingMicros, change.image()), row);
+  }
+
   /** The positions of the key columns among the leading {@link #itemWidth} values. */
   public int[] keyPositions() {
     return keyPositions.clone();
@@ -200,7 +209,7 @@ public final class CurrentTable implements Serializable {
         return upsert.delete(key, version);
       }
       Object[] row = new Object[schema.columns().size()];
-      int at = putItem(silver.map(r, processingMicros, change.image()), row);
+      int at = putChangedItem(change, processingMicros, row);
       row[at++] = version;
       row[at++] = r.source().label();
       row[at++] = r.position().toString();

@@ -9,7 +9,6 @@ import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.tables.BronzeTable;
 import io.ddb2delta.tables.DeltaTargets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -35,10 +34,12 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 
 /**
- * Keeps each mapped table's {@code <table>_current} (and its tombstones) up to date with what
+ * Keeps each mapped table's {@code <table>_current} (and its tombstones), and its {@code
+ * <table>_history} when the mapping asks for one ({@link HistoryTable}), up to date with what
  * bronze holds, by one committer.
  *
  * <p>Input: ticks for the commits that may have added to bronze, one collection per writer (the
@@ -51,8 +52,10 @@ import org.joda.time.Duration;
  * source, run or runner wrote it; a retried pane or a restarted job merges nothing twice (the
  * transaction number is the bronze version read through), and a job that starts after a crash
  * catches up at its first pane, which a start tick brings; changes merge by their versions, so the
- * table does not depend on the order in which they reached bronze. Building the transform creates
- * the tables that are missing.
+ * table does not depend on the order in which they reached bronze. A history is merged from the
+ * same bronze rows in a commit of its own, under the same transaction and number, so it is as
+ * exactly-once as the current table and catches up on its own if a crash fell between the two.
+ * Building the transform creates the tables that are missing.
  */
 @AutoValue
 public abstract class MergeCurrent
@@ -107,7 +110,10 @@ public abstract class MergeCurrent
     return toBuilder().setTargetFileBytes(bytes).build();
   }
 
-  /** Creates the current tables under a root, or checks that those present can be written. */
+  /**
+   * Creates the current tables under a root, and the histories the mappings ask for, or checks that
+   * those present can be written.
+   */
   public static void createTables(String deltaRoot, List<TableMapping> mappings) {
     for (TableMapping m : mappings) {
       CurrentTable t = new CurrentTable(m);
@@ -115,12 +121,19 @@ public abstract class MergeCurrent
       table.createIfAbsent(t.name(), t.schema(), Map.of());
       table.checkWritable();
       t.upsert(deltaRoot, 128L << 20); // creates the tombstones
+      if (m.history()) {
+        HistoryTable h = new HistoryTable(m);
+        DeltaTable history = DeltaTable.forPath(DeltaTargets.pathOf(deltaRoot, h.name()));
+        history.createIfAbsent(h.name(), h.schema(), Map.of());
+        history.checkWritable();
+      }
     }
   }
 
   /**
-   * Whether every current table has merged what bronze holds of its DynamoDB table: its last MERGE
-   * read through bronze's newest version, or bronze gained no row of that table since.
+   * Whether every current table, and every history, has merged what bronze holds of its DynamoDB
+   * table: its last MERGE read through bronze's newest version, or bronze gained no row of that
+   * table since.
    */
   public static boolean followsBronze(String deltaRoot, List<TableMapping> mappings) {
     DeltaTable bronze = DeltaTable.forPath(DeltaTargets.pathOf(deltaRoot, BronzeTable.NAME));
@@ -130,14 +143,19 @@ public abstract class MergeCurrent
     long newest = bronze.version();
     Map<Long, DeltaTable.Appended> read = new java.util.HashMap<>();
     for (TableMapping m : mappings) {
-      CurrentTable t = new CurrentTable(m);
-      long done = DeltaTable.forPath(DeltaTargets.pathOf(deltaRoot, t.name())).txnVersion(APP_ID);
-      if (done >= newest) {
-        continue;
+      List<String> names = new ArrayList<>(List.of(CurrentTable.nameOf(m)));
+      if (m.history()) {
+        names.add(HistoryTable.nameOf(m));
       }
-      for (DataFile f : read.computeIfAbsent(done, bronze::appendedSince).files()) {
-        if (t.table().equals(f.partitionValues().get("table_name"))) {
-          return false;
+      for (String name : names) {
+        long done = DeltaTable.forPath(DeltaTargets.pathOf(deltaRoot, name)).txnVersion(APP_ID);
+        if (done >= newest) {
+          continue;
+        }
+        for (DataFile f : read.computeIfAbsent(done, bronze::appendedSince).files()) {
+          if (m.table().equals(f.partitionValues().get("table_name"))) {
+            return false;
+          }
         }
       }
     }
@@ -196,8 +214,7 @@ public abstract class MergeCurrent
     private final long targetFileBytes;
     private final Counter merged = Metrics.counter(METRICS_NAMESPACE, "merged_changes");
     private final Counter untyped = Metrics.counter(METRICS_NAMESPACE, "untyped_changes");
-    private transient List<CurrentTable> tables;
-    private transient Map<String, KeyedUpsert> upserts;
+    private transient List<List<Target>> tables;
     private transient DeltaTable bronze;
 
     Merge(String deltaRoot, List<TableMapping> mappings, long targetFileBytes) {
@@ -206,14 +223,56 @@ public abstract class MergeCurrent
       this.targetFileBytes = targetFileBytes;
     }
 
+    /**
+     * One table kept from a DynamoDB table's bronze rows: {@code current} counts in the metrics,
+     * which count each change once.
+     */
+    private record Target(
+        String table,
+        String name,
+        KeyedUpsert upsert,
+        boolean current,
+        ChangeOf changeOf,
+        Apply apply) {}
+
+    @FunctionalInterface
+    private interface ChangeOf {
+      KeyedUpsert.@Nullable Change of(DecodedChange change, long processingMicros);
+    }
+
+    @FunctionalInterface
+    private interface Apply {
+      KeyedUpsert.Result apply(long bronzeVersion, List<KeyedUpsert.Change> changes, long now);
+    }
+
     @Setup
     public void setup() {
       tables = new ArrayList<>();
-      upserts = new LinkedHashMap<>();
       for (TableMapping m : mappings) {
+        List<Target> targets = new ArrayList<>();
         CurrentTable t = new CurrentTable(m);
-        tables.add(t);
-        upserts.put(t.name(), t.upsert(deltaRoot, targetFileBytes));
+        KeyedUpsert upsert = t.upsert(deltaRoot, targetFileBytes);
+        targets.add(
+            new Target(
+                t.table(),
+                t.name(),
+                upsert,
+                true,
+                (c, now) -> t.change(upsert, c, now),
+                (version, changes, now) -> upsert.apply(APP_ID, version, changes)));
+        if (m.history()) {
+          HistoryTable h = new HistoryTable(m);
+          KeyedUpsert history = h.upsert(deltaRoot, targetFileBytes);
+          targets.add(
+              new Target(
+                  t.table(),
+                  h.name(),
+                  history,
+                  false,
+                  (c, now) -> h.change(history, c, now),
+                  (version, changes, now) -> h.merge(history, APP_ID, version, changes, now)));
+        }
+        tables.add(targets);
       }
       bronze = DeltaTable.forPath(DeltaTargets.pathOf(deltaRoot, BronzeTable.NAME));
     }
@@ -222,27 +281,33 @@ public abstract class MergeCurrent
     public void process(OutputReceiver<CurrentCommit> out) {
       // Tables that merged through the same bronze version read bronze's log since it once.
       Map<Long, DeltaTable.Appended> read = new java.util.HashMap<>();
-      for (CurrentTable t : tables) {
-        CurrentCommit c = mergeInto(t, upserts.get(t.name()), read);
-        if (c != null) {
-          out.output(c);
+      for (List<Target> targets : tables) {
+        // A table's current and history have merged through the same version unless a crash fell
+        // between their commits: those that agree read bronze's rows once.
+        Map<Long, List<Target>> byDone = new java.util.TreeMap<>();
+        for (Target t : targets) {
+          byDone.computeIfAbsent(t.upsert().committedBatch(APP_ID), d -> new ArrayList<>()).add(t);
+        }
+        for (Map.Entry<Long, List<Target>> e : byDone.entrySet()) {
+          mergeInto(e.getValue(), e.getKey(), read).forEach(out::output);
         }
       }
     }
 
-    private CurrentCommit mergeInto(
-        CurrentTable t, KeyedUpsert upsert, Map<Long, DeltaTable.Appended> read) {
+    private List<CurrentCommit> mergeInto(
+        List<Target> targets, long done, Map<Long, DeltaTable.Appended> read) {
       long started = System.currentTimeMillis();
-      long done = upsert.committedBatch(APP_ID);
       DeltaTable.Appended appended = read.computeIfAbsent(done, bronze::appendedSince);
       if (appended.throughVersion() <= done) {
-        return null;
+        return List.of();
       }
       long now = started * 1000;
-      List<KeyedUpsert.Change> changes = new ArrayList<>();
+      List<List<KeyedUpsert.Change>> changes = new ArrayList<>();
+      targets.forEach(t -> changes.add(new ArrayList<>()));
+      String table = targets.get(0).table();
       String bronzeRoot = DeltaTargets.pathOf(deltaRoot, BronzeTable.NAME);
       for (DataFile f : appended.files()) {
-        if (!t.table().equals(f.partitionValues().get("table_name"))) {
+        if (!table.equals(f.partitionValues().get("table_name"))) {
           continue;
         }
         DeltaTable.readRows(
@@ -251,31 +316,45 @@ public abstract class MergeCurrent
             f,
             row -> {
               DecodedChange change = BronzeTable.change(row, "bronze file " + f.path());
-              KeyedUpsert.Change c = t.change(upsert, change, now);
-              if (c == null) {
-                untyped.inc();
-              } else {
-                changes.add(c);
+              for (int i = 0; i < targets.size(); i++) {
+                KeyedUpsert.Change c = targets.get(i).changeOf().of(change, now);
+                if (c != null) {
+                  changes.get(i).add(c);
+                } else if (targets.get(i).current()) {
+                  untyped.inc();
+                }
               }
             });
       }
-      if (changes.isEmpty() && appended.throughVersion() - Math.max(done, 0) < IDLE_VERSIONS) {
-        return null;
+      List<CurrentCommit> commits = new ArrayList<>();
+      // The first commit's time includes reading bronze; each later one's is its own.
+      long from = started;
+      for (int i = 0; i < targets.size(); i++) {
+        Target t = targets.get(i);
+        List<KeyedUpsert.Change> of = changes.get(i);
+        if (of.isEmpty() && appended.throughVersion() - Math.max(done, 0) < IDLE_VERSIONS) {
+          continue;
+        }
+        KeyedUpsert.Result result = t.apply().apply(appended.throughVersion(), of, now);
+        if (t.current()) {
+          merged.inc(of.size());
+        }
+        long at = System.currentTimeMillis();
+        commits.add(
+            new CurrentCommit(
+                t.name(),
+                result.commit().tableVersion(),
+                of.size(),
+                appended.throughVersion(),
+                at,
+                at - from,
+                appended.oldestCommitMillis().isPresent()
+                    ? Math.max(0, at - appended.oldestCommitMillis().getAsLong())
+                    : null,
+                result.metrics()));
+        from = at;
       }
-      KeyedUpsert.Result result = upsert.apply(APP_ID, appended.throughVersion(), changes);
-      merged.inc(changes.size());
-      long at = System.currentTimeMillis();
-      return new CurrentCommit(
-          t.name(),
-          result.commit().tableVersion(),
-          changes.size(),
-          appended.throughVersion(),
-          at,
-          at - started,
-          appended.oldestCommitMillis().isPresent()
-              ? Math.max(0, at - appended.oldestCommitMillis().getAsLong())
-              : null,
-          result.metrics());
+      return commits;
     }
   }
 }

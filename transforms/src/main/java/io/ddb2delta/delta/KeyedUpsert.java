@@ -38,7 +38,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       range), and new keys between ranges become files of their own or join a small neighbour;
  *       the rest stay as they are, and memory holds one range at a time;
  *   <li>a concurrent commit to the table makes the batch be planned again on the new version
- *       ({@link DeltaTable#rewrite}), so it never overwrites what it did not read.
+ *       ({@link DeltaTable#rewrite}), so it never overwrites what it did not read;
+ *   <li>with a {@link RangeMerge} ({@link #apply(String, long, Collection, RangeMerge)}), the
+ *       caller decides a range's rows from the rows it holds and the batch's changes in it, under
+ *       the same commit, transaction, layout and file choice; a range whose rows it leaves as they
+ *       were is not rewritten.
  * </ul>
  *
  * <p>Without tombstones a put of an older version that arrives after a delete adds the key again.
@@ -198,8 +202,39 @@ public final class KeyedUpsert {
   /** What a batch did, with Delta's own MERGE metric names. */
   public record Result(CommitResult commit, Map<String, Long> metrics) {}
 
+  /**
+   * How one key range's rows follow from a batch, for tables whose rows depend on their neighbours
+   * (the versions of one item in a history, keyed by the item's key and the version). All rows with
+   * one value of the first key column are in one range, so a merge that keeps to the keys it is
+   * given sees every row that shares that value.
+   */
+  @FunctionalInterface
+  public interface RangeMerge {
+    /**
+     * The range's rows after the batch, in any order; the range is rewritten only if they differ
+     * from {@code existing}.
+     *
+     * @param existing the rows the range holds, empty for new keys between ranges
+     * @param changes the batch's changes whose key falls in the range, one per key
+     */
+    List<Object[]> merge(List<Object[]> existing, List<Change> changes);
+  }
+
   /** Applies one batch of changes as batch number {@code batch} of {@code appId}. */
   public Result apply(String appId, long batch, Collection<Change> changes) {
+    return apply(appId, batch, changes, null);
+  }
+
+  /**
+   * Applies one batch as batch number {@code batch} of {@code appId}, each key range's rows as
+   * {@code merge} computes them (the put and delete rule when null). A merge does not take
+   * tombstones: its rows say all it keeps.
+   */
+  public Result apply(
+      String appId, long batch, Collection<Change> changes, @Nullable RangeMerge merge) {
+    if (merge != null && tombstones != null) {
+      throw new IllegalArgumentException("a range merge of " + tableRoot + " takes no tombstones");
+    }
     Map<List<Object>, Change> byKey = new LinkedHashMap<>();
     for (Change c : changes) {
       byKey.merge(c.key(), c, (a, b) -> compareVersions(b.version(), a.version()) >= 0 ? b : a);
@@ -214,7 +249,7 @@ public final class KeyedUpsert {
     }
     CommitResult commit =
         table.rewrite(
-            appId, batch, Map.of(), ATTEMPTS, files -> plan(files, byKey, batch, metrics));
+            appId, batch, Map.of(), ATTEMPTS, files -> plan(files, byKey, batch, merge, metrics));
     return new Result(commit, Map.copyOf(metrics));
   }
 
@@ -310,6 +345,7 @@ public final class KeyedUpsert {
       List<DataFile> files,
       Map<List<Object>, Change> byKey,
       long batch,
+      @Nullable RangeMerge merge,
       Map<String, Long> metrics) {
     long started = System.currentTimeMillis();
     List<Cluster> clusters = clusters(files);
@@ -319,7 +355,7 @@ public final class KeyedUpsert {
       int at = locate(clusters, c.key().get(0));
       if (at >= 0) {
         toCluster.computeIfAbsent(at, i -> new LinkedHashMap<>()).put(c.key(), c);
-      } else if (c.row() != null) {
+      } else if (c.row() != null || merge != null) {
         toGap.computeIfAbsent(-at - 1, g -> new ArrayList<>()).add(c);
       }
     }
@@ -350,6 +386,24 @@ public final class KeyedUpsert {
       Cluster cluster = clusters.get(e.getKey());
       Map<List<Object>, Change> changes = e.getValue();
       read += cluster.files().size();
+      if (merge != null) {
+        List<Object[]> existing = new ArrayList<>();
+        for (DataFile f : cluster.files()) {
+          reader.read(tableRoot, f.path(), existing::add);
+        }
+        List<Object[]> out = merge.merge(existing, List.copyOf(changes.values()));
+        long[] counts = differences(existing, out);
+        if (counts[0] + counts[1] + counts[2] == 0) {
+          continue;
+        }
+        removed.addAll(cluster.files());
+        added.addAll(write(new ArrayList<>(out), batch, part++));
+        inserted += counts[0];
+        updated += counts[1];
+        deleted += counts[2];
+        copied += out.size() - counts[0] - counts[1];
+        continue;
+      }
       List<Object[]> out = new ArrayList<>();
       Set<List<Object>> found = new HashSet<>();
       long clusterUpdated = 0;
@@ -396,7 +450,11 @@ public final class KeyedUpsert {
       inserted += clusterInserted;
     }
     for (List<Change> gap : toGap.values()) {
-      if (!gap.isEmpty()) {
+      if (!gap.isEmpty() && merge != null) {
+        List<Object[]> out = merge.merge(List.of(), gap);
+        added.addAll(write(new ArrayList<>(out), batch, part++));
+        inserted += out.size();
+      } else if (!gap.isEmpty()) {
         List<Object[]> out = new ArrayList<>(gap.size());
         gap.forEach(c -> out.add(c.row()));
         added.addAll(write(out, batch, part++));
@@ -420,6 +478,26 @@ public final class KeyedUpsert {
     Map<String, String> asText = new LinkedHashMap<>();
     metrics.forEach((k, v) -> asText.put(k, Long.toString(v)));
     return new DeltaTable.Rewrite(removed, added, asText);
+  }
+
+  /**
+   * How a range's rows changed, by key: {inserted, updated, deleted}; a row is updated when its key
+   * was there with other values.
+   */
+  private long[] differences(List<Object[]> before, List<Object[]> after) {
+    Map<List<Object>, Object[]> old = new java.util.HashMap<>();
+    before.forEach(r -> old.put(keyOf(r), r));
+    long inserted = 0;
+    long updated = 0;
+    for (Object[] row : after) {
+      Object[] was = old.remove(keyOf(row));
+      if (was == null) {
+        inserted++;
+      } else if (!java.util.Arrays.deepEquals(was, row)) {
+        updated++;
+      }
+    }
+    return new long[] {inserted, updated, old.size()};
   }
 
   /**

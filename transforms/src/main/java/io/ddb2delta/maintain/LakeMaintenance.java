@@ -23,11 +23,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * optional.
  *
  * <p>Guarantees: compaction changes no table's rows and no reader's view of its changes ({@code
- * dataChange=false}); the keyed tables ({@code <table>_current}, their tombstones, gold) are packed
- * in key order, so their key ranges stay apart; vacuum keeps every file a version within the
- * retention needs, and a retention under {@link TableMaintenance#MIN_RETENTION} is refused unless
- * {@code force}. Safe beside a running job: a compaction that loses to a concurrent commit commits
- * nothing and throws saying so.
+ * dataChange=false}); the keyed tables ({@code <table>_current}, their tombstones, {@code
+ * <table>_history}, gold) are packed in key order, so their key ranges stay apart; vacuum keeps
+ * every file a version within the retention needs, and a retention under {@link
+ * TableMaintenance#MIN_RETENTION} is refused unless {@code force}. Safe beside a running job: a
+ * compaction that loses to a concurrent commit commits nothing and throws saying so.
  *
  * @param mappings the job's table mappings, for the keys of {@code <table>_current}; null for the
  *     shipped ones
@@ -97,7 +97,10 @@ public record LakeMaintenance(
     TableMaintenance m = new TableMaintenance(table);
     StringBuilder line = new StringBuilder("maintain " + name + ":");
     if (compact) {
-      boolean current = name.endsWith("_current") || name.endsWith("_current_tombstones");
+      boolean current =
+          name.endsWith("_current")
+              || name.endsWith("_current_tombstones")
+              || name.endsWith("_history");
       TableMaintenance.Compacted c =
           m.compact(current ? currentTargetFileBytes : targetFileBytes, orderColumn(name, table));
       line.append(
@@ -128,7 +131,8 @@ public record LakeMaintenance(
 
   /**
    * The column a keyed table is packed in order of, so its key ranges stay apart: the first key of
-   * a gold table or of a current table's mapping; null (by age) for the append-only tables.
+   * a gold table or of a current table's or history's mapping; null (by age) for the append-only
+   * tables.
    */
   private @Nullable String orderColumn(String name, DeltaTable table) {
     for (GoldTable g : GoldTable.values()) {
@@ -141,7 +145,9 @@ public record LakeMaintenance(
             ? name.substring(0, name.length() - "_current_tombstones".length())
             : name.endsWith("_current")
                 ? name.substring(0, name.length() - "_current".length())
-                : null;
+                : name.endsWith("_history")
+                    ? name.substring(0, name.length() - "_history".length())
+                    : null;
     if (base == null) {
       return null;
     }

@@ -28,7 +28,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Guarantees: column names are unique and {@code _attributes} is reserved for the lossless
  * remainder; every key attribute is named; the silver schema is the declared columns in order plus
  * {@code _attributes}. With {@code evolve: true} (default false) the silver table may gain a column
- * for a new top-level attribute after them ({@link SchemaEvolution}).
+ * for a new top-level attribute after them ({@link SchemaEvolution}). {@code history: true}
+ * (default false) asks for {@code <table>_history} beside {@code <table>_current}.
  */
 public record TableMapping(
     String table,
@@ -36,7 +37,8 @@ public record TableMapping(
     List<String> keys,
     List<ColumnMapping> columns,
     List<String> partitionBy,
-    boolean evolve)
+    boolean evolve,
+    boolean history)
     implements Serializable {
 
   /** The STRING column that holds every unmapped attribute as DynamoDB JSON. */
@@ -75,14 +77,14 @@ public record TableMapping(
     silverSchema(columns, partitionBy);
   }
 
-  /** A mapping that does not evolve its silver schema. */
+  /** A mapping that does not evolve its silver schema, without {@code <table>_history}. */
   public TableMapping(
       String table,
       String silverTable,
       List<String> keys,
       List<ColumnMapping> columns,
       List<String> partitionBy) {
-    this(table, silverTable, keys, columns, partitionBy, false);
+    this(table, silverTable, keys, columns, partitionBy, false, false);
   }
 
   @JsonCreator
@@ -92,9 +94,21 @@ public record TableMapping(
       @JsonProperty(value = "keys", required = true) List<String> keys,
       @JsonProperty(value = "columns", required = true) List<ColumnMapping> columns,
       @JsonProperty("partitionBy") @Nullable List<String> partitionBy,
-      @JsonProperty("evolve") @Nullable Boolean evolve) {
+      @JsonProperty("evolve") @Nullable Boolean evolve,
+      @JsonProperty("history") @Nullable Boolean history) {
     return new TableMapping(
-        table, silverTable, keys, columns, partitionBy, evolve != null && evolve);
+        table,
+        silverTable,
+        keys,
+        columns,
+        partitionBy,
+        evolve != null && evolve,
+        history != null && history);
+  }
+
+  /** The same mapping, with or without {@code <table>_history}. */
+  public TableMapping withHistory(boolean on) {
+    return new TableMapping(table, silverTable, keys, columns, partitionBy, evolve, on);
   }
 
   public static TableMapping parse(String yaml, String origin) {

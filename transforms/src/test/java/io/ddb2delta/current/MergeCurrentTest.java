@@ -9,6 +9,7 @@ import io.ddb2delta.change.SourcePosition;
 import io.ddb2delta.delta.DataFile;
 import io.ddb2delta.delta.DeltaFileWriter;
 import io.ddb2delta.delta.DeltaTable;
+import io.ddb2delta.delta.KeyedUpsert;
 import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.model.DynamoValue;
 import io.ddb2delta.tables.BronzeTable;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +66,7 @@ class MergeCurrentTest implements Serializable {
             // amount does not fit decimal(10,2): in quarantine, and not in the current table
             change(Op.INSERT, "o4", null, item("o4", "123456789012.00", "pending"))));
 
-    run("orders_current through 2: 5");
+    run("orders_current through 2: 5", "orders_history through 2: 5");
     assertThat(OrdersCurrentRows.read(table("orders_current")))
         .isEqualTo(Map.of("o1", "shipped 10.00", "o3", "pending 30.00"));
     assertThat(OrdersCurrentRows.tombstones(table("orders_current_tombstones")))
@@ -80,15 +82,81 @@ class MergeCurrentTest implements Serializable {
         List.of(
             change(Op.REMOVE, "o1", item("o1", "10.00", "shipped"), null),
             redelivered(Op.INSERT, "o2", item("o2", "20.00", "pending"), 1002)));
-    run("orders_current through 3: 2");
+    run("orders_current through 3: 2", "orders_history through 3: 2");
     assertThat(OrdersCurrentRows.read(table("orders_current")))
         .isEqualTo(Map.of("o3", "pending 30.00"));
     assertThat(OrdersCurrentRows.tombstones(table("orders_current_tombstones")))
         .containsOnlyKeys("o1", "o2");
   }
 
-  /** Runs the transform on one tick; expects its commits as "bronze version, changes". */
+  @Test
+  void aHistoryTakesEachBronzeCommitOnceThoughItFellBehindOrItsMergeIsRetried() throws IOException {
+    commitToBronze(
+        1,
+        List.of(
+            change(Op.INSERT, "o1", null, item("o1", "10.00", "pending")),
+            change(Op.MODIFY, "o1", item("o1", "10.00", "pending"), item("o1", "10.00", "shipped")),
+            change(Op.INSERT, "o2", null, item("o2", "20.00", "pending"))));
+    // As a crash between the two commits leaves it: orders_current merged, orders_history not.
+    run(List.of(ORDERS.withHistory(false)), "orders_current through 1: 3");
+    commitToBronze(
+        2,
+        List.of(
+            change(Op.REMOVE, "o2", item("o2", "20.00", "pending"), null),
+            change(
+                Op.MODIFY,
+                "o1",
+                item("o1", "10.00", "shipped"),
+                item("o1", "10.00", "cancelled"))));
+
+    run(List.of(ORDERS), "orders_current through 2: 2", "orders_history through 2: 5");
+    Map<String, List<String>> expected =
+        Map.of(
+            "o1",
+            List.of(
+                "INSERT pending 10.00 from=2026-12-01T10:00:00Z to=2026-12-01T10:00:00Z"
+                    + " current=false at=1000000000000000000",
+                "MODIFY shipped 10.00 from=2026-12-01T10:00:00Z to=2026-12-01T10:00:01Z"
+                    + " current=false at=1000000000000000001",
+                "MODIFY cancelled 10.00 from=2026-12-01T10:00:01Z to=null current=true"
+                    + " at=1000000000000000004"),
+            "o2",
+            List.of(
+                "INSERT pending 20.00 from=2026-12-01T10:00:00Z to=2026-12-01T10:00:01Z"
+                    + " current=false at=1000000000000000002",
+                "REMOVE pending 20.00 from=2026-12-01T10:00:01Z to=null current=false"
+                    + " at=1000000000000000003"));
+    assertThat(OrdersCurrentRows.history(table("orders_history"))).isEqualTo(expected);
+    assertThat(OrdersCurrentRows.read(table("orders_current")))
+        .isEqualTo(Map.of("o1", "cancelled 10.00"));
+
+    long version = DeltaTable.forPath(table("orders_history").toString()).version();
+    run(List.of(ORDERS)); // a retried pane: bronze has nothing new for either table
+    // A retried bundle whose commit had landed: bronze version 2 again, under the same transaction.
+    HistoryTable history = new HistoryTable(ORDERS);
+    KeyedUpsert upsert = history.upsert(root.toString(), 1L << 20);
+    List<KeyedUpsert.Change> again = new ArrayList<>();
+    DeltaTable bronze = DeltaTable.forPath(DeltaTargets.pathOf(root.toString(), BronzeTable.NAME));
+    for (DataFile f : bronze.appendedSince(1).files()) {
+      DeltaTable.readRows(
+          bronze.path(),
+          BronzeTable.SCHEMA,
+          f,
+          row -> again.add(history.change(upsert, BronzeTable.change(row, f.path()), T0)));
+    }
+    assertThat(again).hasSize(2);
+    history.merge(upsert, MergeCurrent.APP_ID, 2, again, T0);
+
+    assertThat(DeltaTable.forPath(table("orders_history").toString()).version()).isEqualTo(version);
+    assertThat(OrdersCurrentRows.history(table("orders_history"))).isEqualTo(expected);
+  }
+
+  /** Runs the transform on one tick; expects its commits as "table through version: changes". */
   private void run(String... commits) {
+    run(List.of(ORDERS), commits);
+  }
+
+  private void run(List<TableMapping> mappings, String... commits) {
     TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(false);
     // A stream's reports arrive triggered, an export's commits not; both feed the transform.
     PCollection<String> report =
@@ -101,7 +169,7 @@ class MergeCurrentTest implements Serializable {
     PCollection<String> out =
         PCollectionList.of(p.apply("Export", Create.of("tick")))
             .and(report)
-            .apply(MergeCurrent.of(root.toString(), List.of(ORDERS)).withInterval(Duration.ZERO))
+            .apply(MergeCurrent.of(root.toString(), mappings).withInterval(Duration.ZERO))
             .apply(
                 MapElements.into(TypeDescriptors.strings())
                     .via(c -> c.table() + " through " + c.bronzeVersion() + ": " + c.changes()));

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +22,8 @@ import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.io.LocalInputFile;
 
 /**
- * An {@code orders_current} or its tombstones as the tests see them: delta-standalone lists the
- * files, parquet-avro reads their rows.
+ * An {@code orders_current}, its tombstones or an {@code orders_history} as the tests see them:
+ * delta-standalone lists the files, parquet-avro reads their rows.
  */
 final class OrdersCurrentRows {
   private OrdersCurrentRows() {}
@@ -48,6 +49,53 @@ final class OrdersCurrentRows {
       rows.put(r.get("order_id").toString(), r.get("_version").toString());
     }
     return rows;
+  }
+
+  /**
+   * The history's rows, "order_id" to its rows in {@code _version} order, each "op status amount
+   * from=valid_from to=valid_to current=is_current at=position", with times as instants and the
+   * source position's last word (the sequence number, or the export line).
+   */
+  static Map<String, List<String>> history(Path table) throws IOException {
+    Map<String, Map<String, String>> byVersion = new TreeMap<>();
+    for (GenericRecord r : records(table)) {
+      Object amount = r.get("order_amount");
+      Object to = r.get("valid_to");
+      String row =
+          r.get("op")
+              + " "
+              + r.get("order_status")
+              + " "
+              + (amount == null
+                  ? null
+                  : new BigDecimal(new BigInteger(((GenericFixed) amount).bytes()), 2))
+              + " from="
+              + instant((Long) r.get("valid_from"))
+              + " to="
+              + (to == null ? null : instant((Long) to))
+              + " current="
+              + r.get("is_current")
+              + " at="
+              + lastWord(r.get("_source_position").toString());
+      String previous =
+          byVersion
+              .computeIfAbsent(r.get("order_id").toString(), k -> new TreeMap<>())
+              .put(r.get("_version").toString(), row);
+      assertThat(previous).as("one row per key and version").isNull();
+    }
+    Map<String, List<String>> rows = new TreeMap<>();
+    byVersion.forEach((id, versions) -> rows.put(id, List.copyOf(versions.values())));
+    return rows;
+  }
+
+  static String lastWord(String text) {
+    return text.substring(text.lastIndexOf(' ') + 1);
+  }
+
+  /** Microseconds since the epoch as an instant, as the history tests write times. */
+  static Instant instant(long micros) {
+    return Instant.ofEpochSecond(
+        Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1000);
   }
 
   private static List<GenericRecord> records(Path table) throws IOException {

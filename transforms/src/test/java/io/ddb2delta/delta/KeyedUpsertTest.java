@@ -228,4 +228,66 @@ class KeyedUpsertTest {
         .containsEntry("numTargetFilesAdded", "1")
         .containsKeys("numTargetBytesAdded", "numTargetFilesBeforeSkipping");
   }
+
+  @Test
+  void aRangeMergeDecidesTheRowsOfTheRangesItsChangesFallInAndALeftAloneRangeStays()
+      throws IOException {
+    // A target of 1 byte: each window's rows are a key range of their own.
+    KeyedUpsert upsert = upsert().withTargetFileBytes(1);
+    upsert.apply(APP, 0, List.of(upsert.put(row(W0, "INSERT", 1, "1.00", 1))));
+    upsert.apply(APP, 1, List.of(upsert.put(row(W1, "INSERT", 1, "1.00", 1))));
+    upsert.apply(APP, 2, List.of(upsert.put(row(W2, "INSERT", 1, "1.00", 1))));
+    List<String> seen = new ArrayList<>();
+    // Each row's count becomes the number of rows its range holds: a row that depends on others.
+    KeyedUpsert.RangeMerge counting =
+        (existing, changes) -> {
+          seen.add(existing.size() + " rows, " + changes.size() + " changes");
+          List<Object[]> out = new ArrayList<>(existing);
+          changes.forEach(c -> out.add(c.row()));
+          List<Object[]> counted = new ArrayList<>();
+          for (Object[] r : out) {
+            Object[] copy = r.clone();
+            copy[2] = (long) out.size();
+            counted.add(copy);
+          }
+          return counted;
+        };
+
+    KeyedUpsert.Result result =
+        upsert.apply(APP, 3, List.of(upsert.put(row(W1, "MODIFY", 0, "5.00", 2))), counting);
+
+    assertThat(seen).containsExactly("1 rows, 1 changes");
+    assertThat(result.metrics())
+        .containsEntry("numTargetFilesAfterSkipping", 1L)
+        .containsEntry("numTargetFilesRemoved", 1L)
+        .containsEntry("numTargetRowsInserted", 1L)
+        .containsEntry("numTargetRowsUpdated", 1L)
+        .containsEntry("numTargetRowsCopied", 0L);
+    Map<String, String> expected =
+        Map.of(
+            "2026-12-03T10:00:00Z|INSERT", "1 1.00 v1",
+            "2026-12-03T10:05:00Z|INSERT", "2 1.00 v1",
+            "2026-12-03T10:05:00Z|MODIFY", "2 5.00 v2",
+            "2026-12-03T10:10:00Z|INSERT", "1 1.00 v1");
+    assertThat(table()).isEqualTo(expected);
+
+    // A merge that gives back the rows it was given rewrites nothing.
+    seen.clear();
+    KeyedUpsert.Result same =
+        upsert.apply(
+            APP,
+            4,
+            List.of(upsert.put(row(W1, "MODIFY", 0, "5.00", 2))),
+            (existing, changes) -> existing);
+    assertThat(same.metrics())
+        .containsEntry("numTargetFilesRemoved", 0L)
+        .containsEntry("numTargetFilesAdded", 0L);
+    assertThat(table()).isEqualTo(expected);
+
+    // New keys past the last range, with no small neighbour: the merge gets them alone.
+    long w3 = EveryTypeRows.micros("2026-12-03T10:15:00Z");
+    upsert.apply(APP, 5, List.of(upsert.put(row(w3, "INSERT", 0, "7.00", 1))), counting);
+    assertThat(seen).containsExactly("0 rows, 1 changes");
+    assertThat(table()).containsEntry("2026-12-03T10:15:00Z|INSERT", "1 7.00 v1").hasSize(5);
+  }
 }

@@ -67,6 +67,16 @@ class TableMappingTest {
   }
 
   @Test
+  void historyIsOffUnlessAMappingTurnsItOnAndOnlyOrdersShipsWithIt() {
+    assertThat(TableMapping.SHIPPED.stream().filter(t -> TableMapping.shipped(t).history()))
+        .containsExactly("orders");
+    String yaml = "table: t1\nkeys: [id]\ncolumns:\n  - {name: id, attribute: id, type: string}\n";
+    assertThat(TableMapping.parse(yaml, "inline").history()).isFalse();
+    assertThat(TableMapping.parse(yaml + "history: true\n", "inline").history()).isTrue();
+    assertThat(TableMapping.parse(yaml + "history: false\n", "inline").history()).isFalse();
+  }
+
+  @Test
   void unknownShippedTableSaysWhatToDo() {
     assertThatThrownBy(() -> TableMapping.shipped("invoices"))
         .hasMessageContaining("no shipped mapping for table \"invoices\"")

@@ -18,10 +18,11 @@ import picocli.CommandLine.Option;
  * LakeMaintenance}, which a streaming job also runs every {@code --maintainEveryCommits} commits.
  *
  * <p>Guarantees: compaction changes no table's rows and no reader's view of its changes ({@code
- * dataChange=false}); the keyed tables ({@code <table>_current}, their tombstones, gold) are packed
- * in key order, so their key ranges stay apart; vacuum keeps every file a version within {@code
- * --retentionHours} needs, and refuses a retention under 7 days without {@code --force}. Safe
- * beside a running job: a compaction that loses to a concurrent commit commits nothing and says so.
+ * dataChange=false}); the keyed tables ({@code <table>_current}, their tombstones, {@code
+ * <table>_history}, gold) are packed in key order, so their key ranges stay apart; vacuum keeps
+ * every file a version within {@code --retentionHours} needs, and refuses a retention under 7 days
+ * without {@code --force}. Safe beside a running job: a compaction that loses to a concurrent
+ * commit commits nothing and says so.
  */
 @Command(
     name = "maintain",
@@ -47,7 +48,9 @@ public final class MaintainCommand implements Callable<Integer> {
 
   @Option(
       names = "--currentTargetFileSizeMb",
-      description = "Compacted file size of <table>_current and its tombstones (default 8).")
+      description =
+          "Compacted file size of <table>_current, its tombstones and <table>_history (default"
+              + " 8).")
   int currentTargetFileSizeMb = 8;
 
   @Option(
