@@ -257,7 +257,8 @@ public final class Ddb2Delta {
                     false,
                     true,
                     true,
-                    true),
+                    true,
+                    null),
                 options.getMaintainEveryCommits()));
         description.add(
             "maintenance of every table every " + options.getMaintainEveryCommits() + " commits");

@@ -199,6 +199,34 @@ public final class KeyedUpsert {
     return table.txnVersion(appId);
   }
 
+  /**
+   * Forgets the tombstones of deletes applied before {@code appliedBeforeMicros} ({@link
+   * #DELETED_AT}), in one commit of the tombstone table as batch {@code batch} of {@code appId};
+   * returns how many. After it, a change of such a key older than its delete would bring the key
+   * back, so the horizon must outlast every way an old change can still arrive.
+   */
+  public long forgetTombstones(String appId, long batch, long appliedBeforeMicros) {
+    if (tombstones == null) {
+      throw new IllegalStateException(tableRoot + " keeps no tombstones");
+    }
+    List<Change> forget = new ArrayList<>();
+    int deletedAt = keys.length + 1;
+    for (DataFile f : tombstones.table.files()) {
+      tombstones.reader.read(
+          tombstones.tableRoot,
+          f.path(),
+          row -> {
+            if ((Long) row[deletedAt] < appliedBeforeMicros) {
+              forget.add(tombstones.delete(tombstones.keyOf(row), row[keys.length]));
+            }
+          });
+    }
+    if (!forget.isEmpty()) {
+      tombstones.apply(appId, batch, forget);
+    }
+    return forget.size();
+  }
+
   /** What a batch did, with Delta's own MERGE metric names. */
   public record Result(CommitResult commit, Map<String, Long> metrics) {}
 

@@ -29,6 +29,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * TableMaintenance#MIN_RETENTION} is refused unless {@code force}. Safe beside a running job: a
  * compaction that loses to a concurrent commit commits nothing and throws saying so.
  *
+ * <p>With a {@code tombstoneHorizon}, the tombstones of {@code <table>_current} whose deletes were
+ * applied longer ago than that are forgotten (null: kept for ever). A horizon under {@link
+ * TableMaintenance#MIN_RETENTION} is refused unless {@code force}.
+ *
  * @param mappings the job's table mappings, for the keys of {@code <table>_current}; null for the
  *     shipped ones
  */
@@ -42,8 +46,12 @@ public record LakeMaintenance(
     boolean dryRun,
     boolean compact,
     boolean checkpoint,
-    boolean vacuum)
+    boolean vacuum,
+    @Nullable Duration tombstoneHorizon)
     implements Serializable {
+
+  /** The transaction app id of the commits that forget tombstones; the number is the cut-off. */
+  public static final String TOMBSTONE_APP_ID = "ddb2delta-maintain-tombstones";
 
   public LakeMaintenance {
     mappings = mappings == null ? null : List.copyOf(mappings);
@@ -53,6 +61,15 @@ public record LakeMaintenance(
               + retention.toHours()
               + " hours is below 168 (7 days): readers of a recent version could lose files;"
               + " force it to vacuum anyway");
+    }
+    if (tombstoneHorizon != null
+        && tombstoneHorizon.compareTo(TableMaintenance.MIN_RETENTION) < 0
+        && !force) {
+      throw new IllegalArgumentException(
+          "a tombstone horizon of "
+              + tombstoneHorizon.toHours()
+              + " hours is below 168 (7 days): a replayed change older than a forgotten delete"
+              + " would bring its key back; force it to forget them anyway");
     }
   }
 
@@ -68,7 +85,8 @@ public record LakeMaintenance(
         false,
         true,
         true,
-        true);
+        true,
+        null);
   }
 
   /** Every Delta table under the root, by name. */
@@ -96,6 +114,9 @@ public record LakeMaintenance(
     }
     TableMaintenance m = new TableMaintenance(table);
     StringBuilder line = new StringBuilder("maintain " + name + ":");
+    if (tombstoneHorizon != null && name.endsWith("_current_tombstones")) {
+      line.append(forgetTombstones(name));
+    }
     if (compact) {
       boolean current =
           name.endsWith("_current")
@@ -129,6 +150,33 @@ public record LakeMaintenance(
     return line.toString();
   }
 
+  /** Forgets the tombstones older than the horizon, by the current table's own upsert. */
+  private String forgetTombstones(String name) {
+    TableMapping mapping =
+        mappingOf(name.substring(0, name.length() - "_current_tombstones".length()));
+    if (mapping == null) {
+      return " tombstones kept (no mapping for their table)";
+    }
+    long now = System.currentTimeMillis();
+    long before = (now - tombstoneHorizon.toMillis()) * 1000;
+    long forgotten =
+        new CurrentTable(mapping)
+            .upsert(deltaRoot, currentTargetFileBytes)
+            .forgetTombstones(TOMBSTONE_APP_ID, now, before);
+    return String.format(
+        Locale.ROOT,
+        " forgot %,d tombstones of deletes older than %d hours;",
+        forgotten,
+        tombstoneHorizon.toHours());
+  }
+
+  private @Nullable TableMapping mappingOf(String base) {
+    if (mappings != null) {
+      return mappings.stream().filter(m -> m.table().equals(base)).findFirst().orElse(null);
+    }
+    return TableMapping.SHIPPED.contains(base) ? TableMapping.shipped(base) : null;
+  }
+
   /**
    * The column a keyed table is packed in order of, so its key ranges stay apart: the first key of
    * a gold table or of a current table's or history's mapping; null (by age) for the append-only
@@ -151,12 +199,7 @@ public record LakeMaintenance(
     if (base == null) {
       return null;
     }
-    TableMapping mapping = null;
-    if (mappings != null) {
-      mapping = mappings.stream().filter(m -> m.table().equals(base)).findFirst().orElse(null);
-    } else if (TableMapping.SHIPPED.contains(base)) {
-      mapping = TableMapping.shipped(base);
-    }
+    TableMapping mapping = mappingOf(base);
     if (mapping != null) {
       return new CurrentTable(mapping).keyColumns().get(0);
     }

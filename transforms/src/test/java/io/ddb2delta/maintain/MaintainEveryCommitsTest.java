@@ -69,7 +69,8 @@ class MaintainEveryCommitsTest implements Serializable {
             false,
             true,
             true,
-            true);
+            true,
+            null);
     TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(false);
     TestStream<String> commits =
         TestStream.create(StringUtf8Coder.of())

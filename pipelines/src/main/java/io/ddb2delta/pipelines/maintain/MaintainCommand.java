@@ -58,7 +58,15 @@ public final class MaintainCommand implements Callable<Integer> {
       description = "Vacuum keeps files a version of the last N hours needs (default 168).")
   long retentionHours = 168;
 
-  @Option(names = "--force", description = "Allow a retention under 168 hours.")
+  @Option(
+      names = "--tombstoneHorizonHours",
+      description =
+          "Forget the tombstones of <table>_current whose deletes are older than this; 0 (the"
+              + " default) keeps them for ever. Keep it above the longest a change can take to"
+              + " arrive (the stream's retention, the age of an export you may still load).")
+  long tombstoneHorizonHours;
+
+  @Option(names = "--force", description = "Allow a retention or horizon under 168 hours.")
   boolean force;
 
   @Option(names = "--dryRun", description = "Vacuum only counts what it would delete.")
@@ -104,14 +112,20 @@ public final class MaintainCommand implements Callable<Integer> {
               dryRun,
               compact,
               checkpoint,
-              vacuum);
+              vacuum,
+              tombstoneHorizonHours > 0 ? Duration.ofHours(tombstoneHorizonHours) : null);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
-          "--retentionHours="
-              + retentionHours
-              + " is below 168 (7 days): readers of a recent version could lose files; add"
-              + " --force to vacuum anyway");
+          e.getMessage().startsWith("a tombstone")
+              ? "--tombstoneHorizonHours="
+                  + tombstoneHorizonHours
+                  + " is below 168 (7 days): a replayed change older than a forgotten delete"
+                  + " would bring its key back; add --force to forget them anyway"
+              : "--retentionHours="
+                  + retentionHours
+                  + " is below 168 (7 days): readers of a recent version could lose files; add"
+                  + " --force to vacuum anyway");
     }
     List<String> chosen = tables.isEmpty() ? lake.tables() : tables;
     for (String name : chosen) {

@@ -83,4 +83,28 @@ class MaintainCommandTest {
         .contains("--retentionHours=24 is below 168 (7 days)")
         .contains("--force");
   }
+
+  @Test
+  void aTombstoneHorizonUnderAWeekIsRefusedWithoutForceAndAWeekKeepsTodaysTombstones() {
+    writeCurrent();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int refused =
+        MaintainCommand.commandLine(System.out)
+            .setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8))
+            .execute("--deltaRoot=" + root, "--tombstoneHorizonHours=24");
+    assertThat(refused).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--tombstoneHorizonHours=24 is below 168 (7 days)")
+        .contains("--force");
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int exit =
+        MaintainCommand.commandLine(new PrintStream(out, true, StandardCharsets.UTF_8))
+            .execute("--deltaRoot=" + root, "--tombstoneHorizonHours=168", "--no-vacuum");
+    assertThat(exit).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains(
+            "maintain orders_current_tombstones: forgot 0 tombstones of deletes older than 168"
+                + " hours;");
+  }
 }
