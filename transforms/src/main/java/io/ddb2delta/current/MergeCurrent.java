@@ -51,11 +51,12 @@ import org.joda.time.Duration;
  * <p>Guarantees: every change bronze holds reaches the table, once its commit is seen, whichever
  * source, run or runner wrote it; a retried pane or a restarted job merges nothing twice (the
  * transaction number is the bronze version read through), and a job that starts after a crash
- * catches up at its first pane, which a start tick brings; changes merge by their versions, so the
- * table does not depend on the order in which they reached bronze. A history is merged from the
- * same bronze rows in a commit of its own, under the same transaction and number, so it is as
- * exactly-once as the current table and catches up on its own if a crash fell between the two.
- * Building the transform creates the tables that are missing.
+ * catches up at its first pane, which a start tick brings, in commits of at most about {@code
+ * maxBronzeRows} bronze rows each so that memory holds one chunk of a backlog; changes merge by
+ * their versions, so the table does not depend on the order in which they reached bronze. A history
+ * is merged from the same bronze rows in a commit of its own, under the same transaction and
+ * number, so it is as exactly-once as the current table and catches up on its own if a crash fell
+ * between the two. Building the transform creates the tables that are missing.
  */
 @AutoValue
 public abstract class MergeCurrent
@@ -76,6 +77,8 @@ public abstract class MergeCurrent
 
   abstract long targetFileBytes();
 
+  abstract long maxBronzeRows();
+
   abstract Builder toBuilder();
 
   @AutoValue.Builder
@@ -88,6 +91,8 @@ public abstract class MergeCurrent
 
     abstract Builder setTargetFileBytes(long bytes);
 
+    abstract Builder setMaxBronzeRows(long rows);
+
     abstract MergeCurrent build();
   }
 
@@ -98,7 +103,23 @@ public abstract class MergeCurrent
         .setMappings(List.copyOf(mappings))
         .setInterval(Duration.standardSeconds(5))
         .setTargetFileBytes(128L << 20)
+        .setMaxBronzeRows(DEFAULT_MAX_BRONZE_ROWS)
         .build();
+  }
+
+  /**
+   * How many bronze rows one MERGE reads at most: a backlog (a first start over a large bronze, a
+   * restart after a long stop) merges in commits of about this many rows, so memory holds one
+   * chunk.
+   */
+  public static final long DEFAULT_MAX_BRONZE_ROWS = 250_000;
+
+  /** Reads at most about {@code rows} bronze rows per MERGE (whole bronze commits). */
+  public MergeCurrent withMaxBronzeRowsPerMerge(long rows) {
+    if (rows < 1) {
+      throw new IllegalArgumentException("a MERGE reads at least one bronze row: " + rows);
+    }
+    return toBuilder().setMaxBronzeRows(rows).build();
   }
 
   /** How long ticks gather before a MERGE; zero merges at every pane the runner delivers. */
@@ -196,7 +217,9 @@ public abstract class MergeCurrent
                 .via(t -> KV.of(0, t)))
         .setCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of()))
         .apply("Group ticks", GroupByKey.create())
-        .apply("Merge", ParDo.of(new Merge(deltaRoot(), mappings(), targetFileBytes())))
+        .apply(
+            "Merge",
+            ParDo.of(new Merge(deltaRoot(), mappings(), targetFileBytes(), maxBronzeRows())))
         .setCoder(SerializableCoder.of(CurrentCommit.class));
   }
 
@@ -212,15 +235,17 @@ public abstract class MergeCurrent
     private final String deltaRoot;
     private final List<TableMapping> mappings;
     private final long targetFileBytes;
+    private final long maxBronzeRows;
     private final Counter merged = Metrics.counter(METRICS_NAMESPACE, "merged_changes");
     private final Counter untyped = Metrics.counter(METRICS_NAMESPACE, "untyped_changes");
     private transient List<List<Target>> tables;
     private transient DeltaTable bronze;
 
-    Merge(String deltaRoot, List<TableMapping> mappings, long targetFileBytes) {
+    Merge(String deltaRoot, List<TableMapping> mappings, long targetFileBytes, long maxBronzeRows) {
       this.deltaRoot = deltaRoot;
       this.mappings = mappings;
       this.targetFileBytes = targetFileBytes;
+      this.maxBronzeRows = maxBronzeRows;
     }
 
     /**
@@ -279,17 +304,31 @@ public abstract class MergeCurrent
 
     @ProcessElement
     public void process(OutputReceiver<CurrentCommit> out) {
-      // Tables that merged through the same bronze version read bronze's log since it once.
-      Map<Long, DeltaTable.Appended> read = new java.util.HashMap<>();
-      for (List<Target> targets : tables) {
-        // A table's current and history have merged through the same version unless a crash fell
-        // between their commits: those that agree read bronze's rows once.
-        Map<Long, List<Target>> byDone = new java.util.TreeMap<>();
-        for (Target t : targets) {
-          byDone.computeIfAbsent(t.upsert().committedBatch(APP_ID), d -> new ArrayList<>()).add(t);
-        }
-        for (Map.Entry<Long, List<Target>> e : byDone.entrySet()) {
-          mergeInto(e.getValue(), e.getKey(), read).forEach(out::output);
+      // A backlog merges in chunks of whole bronze commits, each chunk its own commits, until no
+      // table can take another: every table then holds what bronze held when the pane began.
+      long target = bronze.version();
+      boolean progressed = true;
+      while (progressed) {
+        progressed = false;
+        // Tables that merged through the same bronze version read bronze's log since it once.
+        Map<Long, DeltaTable.Appended> read = new java.util.HashMap<>();
+        for (List<Target> targets : tables) {
+          // A table's current and history have merged through the same version unless a crash
+          // fell between their commits: those that agree read bronze's rows once.
+          Map<Long, List<Target>> byDone = new java.util.TreeMap<>();
+          for (Target t : targets) {
+            byDone
+                .computeIfAbsent(t.upsert().committedBatch(APP_ID), d -> new ArrayList<>())
+                .add(t);
+          }
+          for (Map.Entry<Long, List<Target>> e : byDone.entrySet()) {
+            if (e.getKey() >= target) {
+              continue;
+            }
+            List<CurrentCommit> commits = mergeInto(e.getValue(), e.getKey(), read);
+            commits.forEach(out::output);
+            progressed |= !commits.isEmpty();
+          }
         }
       }
     }
@@ -297,7 +336,8 @@ public abstract class MergeCurrent
     private List<CurrentCommit> mergeInto(
         List<Target> targets, long done, Map<Long, DeltaTable.Appended> read) {
       long started = System.currentTimeMillis();
-      DeltaTable.Appended appended = read.computeIfAbsent(done, bronze::appendedSince);
+      DeltaTable.Appended appended =
+          read.computeIfAbsent(done, d -> bronze.appendedSince(d, maxBronzeRows));
       if (appended.throughVersion() <= done) {
         return List.of();
       }
@@ -332,7 +372,11 @@ public abstract class MergeCurrent
       for (int i = 0; i < targets.size(); i++) {
         Target t = targets.get(i);
         List<KeyedUpsert.Change> of = changes.get(i);
-        if (of.isEmpty() && appended.throughVersion() - Math.max(done, 0) < IDLE_VERSIONS) {
+        // A chunk of a backlog commits its progress even without changes, so the next chunk
+        // starts after it.
+        if (of.isEmpty()
+            && !appended.more()
+            && appended.throughVersion() - Math.max(done, 0) < IDLE_VERSIONS) {
           continue;
         }
         KeyedUpsert.Result result = t.apply().apply(appended.throughVersion(), of, now);

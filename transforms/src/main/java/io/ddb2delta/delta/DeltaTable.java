@@ -572,30 +572,47 @@ public final class DeltaTable {
    * whole}: a reader that applies changes idempotently then catches up all the same.
    */
   public Appended appendedSince(long after) {
+    return appendedSince(after, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #appendedSince(long)}, but read through the first version at which the files hold
+   * {@code maxRecords} rows or more, when that comes before the latest: {@link Appended#more} then
+   * says that later versions wait. A whole-version read is never cut.
+   */
+  public Appended appendedSince(long after, long maxRecords) {
     Snapshot latest = snapshot();
     long to = latest.getVersion();
     if (to <= after) {
-      return new Appended(to, List.of(), OptionalLong.empty(), false);
+      return new Appended(to, List.of(), OptionalLong.empty(), false, false);
     }
     if (after >= 0) {
       try {
         List<DataFile> files = new ArrayList<>();
         OptionalLong oldest = OptionalLong.empty();
+        long records = 0;
+        long through = after;
         Iterator<VersionLog> changes = log.getChanges(after + 1, true);
-        while (changes.hasNext()) {
+        while (changes.hasNext() && records < maxRecords) {
           VersionLog v = changes.next();
           if (v.getVersion() > to) {
             break;
           }
+          through = v.getVersion();
           for (Action a : v.getActions()) {
             if (a instanceof AddFile f && f.isDataChange()) {
-              files.add(dataFile(f));
+              DataFile d = dataFile(f);
+              files.add(d);
+              records += d.numRecords();
             } else if (a instanceof CommitInfo ci && oldest.isEmpty()) {
               oldest = OptionalLong.of(ci.getTimestamp().getTime());
             }
           }
         }
-        return new Appended(to, files, oldest, false);
+        if (through < to && records < maxRecords) {
+          through = to; // the log listed no version past `through` up to `to`
+        }
+        return new Appended(through, files, oldest, false, through < to);
       } catch (RuntimeException e) {
         // The log was cleaned past `after`: fall back to the whole version below.
       }
@@ -604,12 +621,19 @@ public final class DeltaTable {
     for (AddFile f : latest.getAllFiles()) {
       files.add(dataFile(f));
     }
-    return new Appended(to, files, OptionalLong.empty(), true);
+    return new Appended(to, files, OptionalLong.empty(), true, false);
   }
 
-  /** What {@link #appendedSince} found. */
+  /**
+   * What {@link #appendedSince} found; {@code more}: the table has versions after {@code
+   * throughVersion} that the read left for the next one.
+   */
   public record Appended(
-      long throughVersion, List<DataFile> files, OptionalLong oldestCommitMillis, boolean whole) {
+      long throughVersion,
+      List<DataFile> files,
+      OptionalLong oldestCommitMillis,
+      boolean whole,
+      boolean more) {
     public Appended {
       files = List.copyOf(files);
     }

@@ -47,6 +47,7 @@ class MergeCurrentTest implements Serializable {
   private static final String ARN = "arn:aws:dynamodb:local:000000000000:table/orders/stream/x";
 
   @TempDir transient Path root;
+  private long maxBronzeRows = MergeCurrent.DEFAULT_MAX_BRONZE_ROWS;
   private transient int sequence;
 
   @Test
@@ -87,6 +88,37 @@ class MergeCurrentTest implements Serializable {
         .isEqualTo(Map.of("o3", "pending 30.00"));
     assertThat(OrdersCurrentRows.tombstones(table("orders_current_tombstones")))
         .containsOnlyKeys("o1", "o2");
+  }
+
+  @Test
+  void aBacklogMergesInChunksOfWholeBronzeCommitsInOnePane() throws IOException {
+    commitToBronze(
+        1,
+        List.of(
+            change(Op.INSERT, "o1", null, item("o1", "10.00", "pending")),
+            change(Op.INSERT, "o2", null, item("o2", "20.00", "pending"))));
+    run("orders_current through 1: 2", "orders_history through 1: 2");
+    // The job stops; bronze gains three commits before the next pane.
+    commitToBronze(2, List.of(otherTable()));
+    commitToBronze(
+        3,
+        List.of(
+            change(Op.MODIFY, "o1", item("o1", "10.00", "pending"), item("o1", "10.00", "shipped")),
+            change(Op.REMOVE, "o2", item("o2", "20.00", "pending"), null)));
+    commitToBronze(4, List.of(change(Op.INSERT, "o3", null, item("o3", "30.00", "pending"))));
+    maxBronzeRows = 2;
+
+    // A chunk ends at the first commit that brings it to 2 rows: versions 2-3 (1 + 2), then 4.
+    run(
+        "orders_current through 3: 2",
+        "orders_history through 3: 2",
+        "orders_current through 4: 1",
+        "orders_history through 4: 1");
+    assertThat(OrdersCurrentRows.read(table("orders_current")))
+        .isEqualTo(Map.of("o1", "shipped 10.00", "o3", "pending 30.00"));
+    assertThat(
+            DeltaTable.forPath(table("orders_current").toString()).txnVersion("ddb2delta-current"))
+        .isEqualTo(4);
   }
 
   @Test
@@ -169,7 +201,10 @@ class MergeCurrentTest implements Serializable {
     PCollection<String> out =
         PCollectionList.of(p.apply("Export", Create.of("tick")))
             .and(report)
-            .apply(MergeCurrent.of(root.toString(), mappings).withInterval(Duration.ZERO))
+            .apply(
+                MergeCurrent.of(root.toString(), mappings)
+                    .withInterval(Duration.ZERO)
+                    .withMaxBronzeRowsPerMerge(maxBronzeRows))
             .apply(
                 MapElements.into(TypeDescriptors.strings())
                     .via(c -> c.table() + " through " + c.bronzeVersion() + ": " + c.changes()));
