@@ -363,7 +363,7 @@ public final class StreamJob {
     return read;
   }
 
-  private static List<DynamoDbStreamsIO.Read> streamsReads(
+  static List<DynamoDbStreamsIO.Read> streamsReads(
       Ddb2DeltaOptions options,
       List<TableMapping> mappings,
       ShardPositions committed,
