@@ -11,7 +11,6 @@ import io.ddb2delta.current.MergeCurrent;
 import io.ddb2delta.delta.CommitResult;
 import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.delta.DeltaTableSchema;
-import io.ddb2delta.delta.TableMaintenance;
 import io.ddb2delta.export.ExportManifest;
 import io.ddb2delta.export.LoadExport;
 import io.ddb2delta.gold.AggregateGold;
@@ -247,18 +246,11 @@ public final class Ddb2Delta {
         streamCommits.apply(
             "Maintain tables",
             MaintainEveryCommits.of(
-                new LakeMaintenance(
+                LakeMaintenance.of(
                     options.getDeltaRoot(),
                     mappings,
                     (long) options.getTargetFileSizeMb() << 20,
-                    (long) options.getCurrentTargetFileSizeMb() << 20,
-                    TableMaintenance.MIN_RETENTION,
-                    false,
-                    false,
-                    true,
-                    true,
-                    true,
-                    null),
+                    (long) options.getCurrentTargetFileSizeMb() << 20),
                 options.getMaintainEveryCommits()));
         description.add(
             "maintenance of every table every " + options.getMaintainEveryCommits() + " commits");

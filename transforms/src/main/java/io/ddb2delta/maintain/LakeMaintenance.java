@@ -73,13 +73,20 @@ public record LakeMaintenance(
     }
   }
 
-  /** Compaction at 128 MB (8 MB for current tables), a checkpoint and a 7-day vacuum. */
-  public static LakeMaintenance of(String deltaRoot, @Nullable List<TableMapping> mappings) {
+  /**
+   * What a streaming job runs: compaction at the given sizes (the second for current tables and
+   * histories), a checkpoint and a 7-day vacuum; tombstones kept.
+   */
+  public static LakeMaintenance of(
+      String deltaRoot,
+      @Nullable List<TableMapping> mappings,
+      long targetFileBytes,
+      long currentTargetFileBytes) {
     return new LakeMaintenance(
         deltaRoot,
         mappings,
-        128L << 20,
-        8L << 20,
+        targetFileBytes,
+        currentTargetFileBytes,
         TableMaintenance.MIN_RETENTION,
         false,
         false,

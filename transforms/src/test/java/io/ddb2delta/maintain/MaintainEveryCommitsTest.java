@@ -2,13 +2,8 @@ package io.ddb2delta.maintain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ddb2delta.current.CurrentTable;
-import io.ddb2delta.current.MergeCurrent;
 import io.ddb2delta.delta.DeltaTable;
-import io.ddb2delta.delta.KeyedUpsert;
-import io.ddb2delta.mapping.TableMapping;
 import java.io.Serializable;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,31 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  * second finds nothing to pack and commits nothing.
  */
 class MaintainEveryCommitsTest implements Serializable {
-  private static final TableMapping ORDERS = TableMapping.shipped("orders");
-
   @TempDir transient Path root;
 
   private void writeCurrent() {
-    MergeCurrent.createTables(root.toString(), List.of(ORDERS));
-    CurrentTable table = new CurrentTable(ORDERS);
-    // A 1-byte target: every MERGE's new key gets a file of its own.
-    KeyedUpsert upsert = table.upsert(root.toString(), 1);
-    for (int b = 0; b < 12; b++) {
-      Object[] row = {
-        String.format("ord-%03d", b),
-        "c1",
-        "p1",
-        new BigDecimal("1.00"),
-        "pending",
-        null,
-        "{}",
-        "2026-12-04T10:00:00.000000Z c 01" + (b % 10),
-        "dynamodb-streams",
-        "stream s shard 1 sequence " + b,
-        0L
-      };
-      upsert.apply("test", b, List.of(upsert.put(row)));
-    }
+    SmallMergeFiles.writeOrdersCurrent(root, 12);
   }
 
   @Test

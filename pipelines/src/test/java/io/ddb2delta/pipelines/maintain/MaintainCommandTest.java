@@ -2,17 +2,12 @@ package io.ddb2delta.pipelines.maintain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ddb2delta.current.CurrentTable;
-import io.ddb2delta.current.MergeCurrent;
 import io.ddb2delta.delta.DeltaTable;
-import io.ddb2delta.delta.KeyedUpsert;
-import io.ddb2delta.mapping.TableMapping;
+import io.ddb2delta.maintain.SmallMergeFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,31 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
  * stream leaves it: fewer files, the same rows, and vacuum's retention guard.
  */
 class MaintainCommandTest {
-  private static final TableMapping ORDERS = TableMapping.shipped("orders");
-
   @TempDir Path root;
 
   private void writeCurrent() {
-    MergeCurrent.createTables(root.toString(), List.of(ORDERS));
-    CurrentTable table = new CurrentTable(ORDERS);
-    // A 1-byte target: every MERGE's new keys get a file of their own, 12 files in all.
-    KeyedUpsert upsert = table.upsert(root.toString(), 1);
-    for (int b = 0; b < 12; b++) {
-      Object[] row = {
-        String.format("ord-%03d", b),
-        "c1",
-        "p1",
-        new BigDecimal("1.00"),
-        "pending",
-        null,
-        "{}",
-        "2026-12-04T10:00:00.000000Z c 01" + (b % 10),
-        "dynamodb-streams",
-        "stream s shard 1 sequence " + b,
-        0L
-      };
-      upsert.apply("test", b, List.of(upsert.put(row)));
-    }
+    SmallMergeFiles.writeOrdersCurrent(root, 12);
   }
 
   @Test

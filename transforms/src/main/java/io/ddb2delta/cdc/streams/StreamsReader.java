@@ -316,25 +316,16 @@ final class StreamsReader extends UnboundedSource.UnboundedReader<ChangeMessage>
 
   /** An iterator after the last record fetched, or at the shard's start if none was. */
   private String acquire(ShardState shard) throws IOException {
-    ShardIteratorType type =
-        shard.lastFetched != null ? ShardIteratorType.AFTER_SEQUENCE_NUMBER : shard.startType;
-    String sequence = shard.lastFetched;
     try {
-      return client
-          .getShardIterator(
-              b ->
-                  b.streamArn(streamArn)
-                      .shardId(shard.shardId)
-                      .shardIteratorType(type)
-                      .sequenceNumber(sequence))
-          .shardIterator();
+      return iterator(
+          shard,
+          shard.lastFetched != null ? ShardIteratorType.AFTER_SEQUENCE_NUMBER : shard.startType,
+          shard.lastFetched);
     } catch (TrimmedDataAccessException e) {
       if (acrossTrimmedGaps) {
         return acrossGap(shard);
       }
       throw new IOException(trimmedMessage(shard), e);
-    } catch (ResourceNotFoundException e) {
-      throw new IOException(goneMessage(shard), e);
     }
   }
 
@@ -347,13 +338,19 @@ final class StreamsReader extends UnboundedSource.UnboundedReader<ChangeMessage>
         "{} Reading on from the shard's oldest record (TRIM_HORIZON), as asked: the run's"
             + " incremental export must cover the gap.",
         gapOf(shard));
+    return iterator(shard, ShardIteratorType.TRIM_HORIZON, null);
+  }
+
+  private String iterator(ShardState shard, ShardIteratorType type, @Nullable String sequence)
+      throws IOException {
     try {
       return client
           .getShardIterator(
               b ->
                   b.streamArn(streamArn)
                       .shardId(shard.shardId)
-                      .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                      .shardIteratorType(type)
+                      .sequenceNumber(sequence))
           .shardIterator();
     } catch (ResourceNotFoundException e) {
       throw new IOException(goneMessage(shard), e);
