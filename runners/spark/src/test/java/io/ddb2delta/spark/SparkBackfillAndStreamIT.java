@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --source=export,dynamodb-streams} on the Spark runner in streaming mode ({@code local[2]},
  * a {@code --checkpointDir}), against DynamoDB Local: the export's bounded branch and the stream
  * run in one streaming pipeline, the one the Databricks bundle deploys, and bronze ends with every
- * export item and every change exactly once.
+ * export item and every change exactly once, while the job maintains its tables after every stream
+ * commit (Beam state on the Spark runner).
  */
 class SparkBackfillAndStreamIT {
   private static final List<SyntheticTable> ORDERS = List.of(SyntheticTable.ORDERS);
@@ -70,7 +71,10 @@ class SparkBackfillAndStreamIT {
             "--dynamodbEndpoint=" + dynamo.endpoint(),
             "--deltaRoot=" + lake,
             "--checkpointDir=" + root.resolve("checkpoint"),
-            "--sparkMaster=local[2]");
+            "--sparkMaster=local[2]",
+            // The job's own maintenance after every stream commit (the stream here commits once or
+            // twice): compaction beside the streaming committer must change no count below.
+            "--maintainEveryCommits=1");
     try (JobProcess job = SparkJobs.start(args, root.resolve("job.log"))) {
       SparkJobs.awaitRows(job, bronze, itemsAtExport + changes.size(), Duration.ofMinutes(3));
       // Two more batch intervals: anything committed twice would land now.
@@ -78,6 +82,15 @@ class SparkBackfillAndStreamIT {
       assertThat(bronze.numRecords())
           .as("see %s", job.output())
           .isEqualTo(itemsAtExport + changes.size());
+      long until = System.currentTimeMillis() + 60_000;
+      while (!job.output().contains("maintain dynamodb_bronze: files")
+          && System.currentTimeMillis() < until) {
+        Thread.sleep(500);
+      }
+      assertThat(job.output())
+          .as("bronze at version %d", bronze.version())
+          .contains("maintain dynamodb_bronze: files");
+      assertThat(bronze.numRecords()).isEqualTo(itemsAtExport + changes.size());
     }
     List<QueryResult> r =
         SparkVerifier.query(
