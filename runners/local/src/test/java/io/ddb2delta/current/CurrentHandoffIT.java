@@ -118,10 +118,25 @@ class CurrentHandoffIT {
                 + "`",
             "SELECT count(*) FROM delta.`"
                 + lake.resolve("orders_current_tombstones").toAbsolutePath()
-                + "`");
+                + "`",
+            // orders_history (history: true in the shipped mapping): its current rows are the
+            // table as it is, and every order that ever was has exactly one open row.
+            "SELECT concat_ws('|', order_id, order_status, CAST(order_amount AS STRING)) AS row"
+                + " FROM delta.`"
+                + lake.resolve("orders_history").toAbsolutePath()
+                + "` WHERE is_current",
+            "SELECT count(*) FROM (SELECT order_id FROM delta.`"
+                + lake.resolve("orders_history").toAbsolutePath()
+                + "` GROUP BY order_id"
+                + " HAVING sum(CASE WHEN valid_to IS NULL THEN 1 ELSE 0 END) <> 1)");
     assertThat(new HashSet<Object>(r.get(0).column("row"))).isEqualTo(new HashSet<Object>(scanned));
     assertThat(r.get(0).rowCount()).as("one row per item").isEqualTo(scanned.size());
     assertThat((Long) r.get(1).singleValue()).as("tombstones").isPositive();
+    assertThat(new HashSet<Object>(r.get(2).column("row"))).isEqualTo(new HashSet<Object>(scanned));
+    assertThat(r.get(2).rowCount())
+        .as("one current history row per item")
+        .isEqualTo(scanned.size());
+    assertThat((Long) r.get(3).singleValue()).as("orders without exactly one open row").isZero();
 
     ByteArrayOutputStream report = new ByteArrayOutputStream();
     int verified =
