@@ -190,9 +190,9 @@ public interface Ddb2DeltaOptions extends S3Options {
   void setCurrentIntervalSeconds(int value);
 
   @Description(
-      "The size at which a <table>_current (or <table>_history) data file is rolled, in MiB. Small files keep a MERGE"
-          + " to the files around its keys: at 8 MiB, 10,000 orders-like changes into 10,000,000"
-          + " rows rewrite under 2% of the table.")
+      "The size at which a <table>_current (or <table>_history) data file is rolled, in MiB."
+          + " Small files keep a MERGE to the files around its keys: at 8 MiB, 10,000 orders-like"
+          + " changes into 10,000,000 rows rewrite under 2% of the table.")
   @Default.Integer(8)
   int getCurrentTargetFileSizeMb();
 

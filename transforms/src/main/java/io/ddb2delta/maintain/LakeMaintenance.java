@@ -55,22 +55,28 @@ public record LakeMaintenance(
 
   public LakeMaintenance {
     mappings = mappings == null ? null : List.copyOf(mappings);
-    if (vacuum && retention.compareTo(TableMaintenance.MIN_RETENTION) < 0 && !force) {
+    if (vacuum && belowMinimum(retention) && !force) {
       throw new IllegalArgumentException(
           "a vacuum retention of "
               + retention.toHours()
               + " hours is below 168 (7 days): readers of a recent version could lose files;"
               + " force it to vacuum anyway");
     }
-    if (tombstoneHorizon != null
-        && tombstoneHorizon.compareTo(TableMaintenance.MIN_RETENTION) < 0
-        && !force) {
+    if (belowMinimum(tombstoneHorizon) && !force) {
       throw new IllegalArgumentException(
           "a tombstone horizon of "
               + tombstoneHorizon.toHours()
               + " hours is below 168 (7 days): a replayed change older than a forgotten delete"
               + " would bring its key back; force it to forget them anyway");
     }
+  }
+
+  /**
+   * Whether a retention or tombstone horizon is under {@link TableMaintenance#MIN_RETENTION}, which
+   * the constructor refuses unless {@code force}; null (no horizon) is not.
+   */
+  public static boolean belowMinimum(@Nullable Duration d) {
+    return d != null && d.compareTo(TableMaintenance.MIN_RETENTION) < 0;
   }
 
   /**

@@ -99,34 +99,37 @@ public final class MaintainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    LakeMaintenance lake;
-    try {
-      lake =
-          new LakeMaintenance(
-              deltaRoot,
-              tableConfig == null ? null : TableMappings.load(tableConfig),
-              (long) targetFileSizeMb << 20,
-              (long) currentTargetFileSizeMb << 20,
-              Duration.ofHours(retentionHours),
-              force,
-              dryRun,
-              compact,
-              checkpoint,
-              vacuum,
-              tombstoneHorizonHours > 0 ? Duration.ofHours(tombstoneHorizonHours) : null);
-    } catch (IllegalArgumentException e) {
+    Duration retention = Duration.ofHours(retentionHours);
+    Duration horizon = tombstoneHorizonHours > 0 ? Duration.ofHours(tombstoneHorizonHours) : null;
+    if (!force && vacuum && LakeMaintenance.belowMinimum(retention)) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
-          e.getMessage().startsWith("a tombstone")
-              ? "--tombstoneHorizonHours="
-                  + tombstoneHorizonHours
-                  + " is below 168 (7 days): a replayed change older than a forgotten delete"
-                  + " would bring its key back; add --force to forget them anyway"
-              : "--retentionHours="
-                  + retentionHours
-                  + " is below 168 (7 days): readers of a recent version could lose files; add"
-                  + " --force to vacuum anyway");
+          "--retentionHours="
+              + retentionHours
+              + " is below 168 (7 days): readers of a recent version could lose files; add"
+              + " --force to vacuum anyway");
     }
+    if (!force && LakeMaintenance.belowMinimum(horizon)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--tombstoneHorizonHours="
+              + tombstoneHorizonHours
+              + " is below 168 (7 days): a replayed change older than a forgotten delete would"
+              + " bring its key back; add --force to forget them anyway");
+    }
+    LakeMaintenance lake =
+        new LakeMaintenance(
+            deltaRoot,
+            tableConfig == null ? null : TableMappings.load(tableConfig),
+            (long) targetFileSizeMb << 20,
+            (long) currentTargetFileSizeMb << 20,
+            retention,
+            force,
+            dryRun,
+            compact,
+            checkpoint,
+            vacuum,
+            horizon);
     List<String> chosen = tables.isEmpty() ? lake.tables() : tables;
     for (String name : chosen) {
       if (!DeltaTable.forPath(DeltaTargets.pathOf(deltaRoot, name)).exists()) {
