@@ -256,32 +256,27 @@ final class StreamsReader extends UnboundedSource.UnboundedReader<ChangeMessage>
             again);
       }
     } catch (TrimmedDataAccessException e) {
-      if (shard.lastFetched != null || shard.startType != ShardIteratorType.TRIM_HORIZON) {
-        if (!acrossTrimmedGaps) {
-          throw new IOException(trimmedMessage(shard), e);
-        }
+      boolean gap = shard.lastFetched != null || shard.startType != ShardIteratorType.TRIM_HORIZON;
+      if (gap && !acrossTrimmedGaps) {
+        throw new IOException(trimmedMessage(shard), e);
+      }
+      if (gap) {
         shard.iterator = acrossGap(shard);
-        try {
-          page = getRecords(shard.iterator);
-        } catch (TrimmedDataAccessException again) {
-          throw new IOException(trimmedMessage(shard), again);
-        }
       } else {
         // Nothing read yet from a shard read from its oldest record: whatever is oldest now is
-        // where
-        // the read starts, so there is no gap. DynamoDB Local answers so when the iterator was
-        // taken while the shard was empty.
+        // where the read starts, so there is no gap. DynamoDB Local answers so when the iterator
+        // was taken while the shard was empty.
         LOG.info(
             "Shard {} of stream {}: its TRIM_HORIZON iterator points before the oldest record;"
                 + " nothing was read yet, so reading on from the new TRIM_HORIZON (no gap)",
             shard.shardId,
             streamArn);
         shard.iterator = acquire(shard);
-        try {
-          page = getRecords(shard.iterator);
-        } catch (TrimmedDataAccessException again) {
-          throw new IOException(trimmedMessage(shard), again);
-        }
+      }
+      try {
+        page = getRecords(shard.iterator);
+      } catch (TrimmedDataAccessException again) {
+        throw new IOException(trimmedMessage(shard), again);
       }
     } catch (ResourceNotFoundException e) {
       throw new IOException(goneMessage(shard), e);
@@ -385,15 +380,22 @@ final class StreamsReader extends UnboundedSource.UnboundedReader<ChangeMessage>
         + " export of table "
         + tableName
         + " from "
-        + (shard.lastRecordMillis() == Long.MIN_VALUE
+        + (lastChangeTime(shard) == null
             ? "the time of the last change committed from this shard"
-            : "at most " + SECONDS.format(java.time.Instant.ofEpochMilli(shard.lastRecordMillis())))
+            : "at most " + lastChangeTime(shard))
         + " to now and run it with the stream (--source=export,dynamodb-streams --exportPath=<the"
         + " incremental export> --streamsAcrossTrimmedGap): its rows carry their write times, so"
         + " <table>_current takes each changed item's state from it unless the"
         + " stream holds a newer change. Or take a new full export of table "
         + tableName
         + " and restart the pipeline from it, reading the stream from the export time.";
+  }
+
+  /** When the newest change this read emitted from the shard was made, or null before any. */
+  private static @Nullable String lastChangeTime(ShardState shard) {
+    return shard.lastRecordMillis() == Long.MIN_VALUE
+        ? null
+        : SECONDS.format(java.time.Instant.ofEpochMilli(shard.lastRecordMillis()));
   }
 
   /** The gap: the stream, the shard, and what the read had reached when its next records went. */
@@ -403,11 +405,7 @@ final class StreamsReader extends UnboundedSource.UnboundedReader<ChangeMessage>
             ? "its start position (" + shard.startType + ")"
             : "sequence number " + shard.lastFetched;
     String when =
-        shard.lastRecordMillis() == Long.MIN_VALUE
-            ? ""
-            : " (a change made at "
-                + SECONDS.format(java.time.Instant.ofEpochMilli(shard.lastRecordMillis()))
-                + ")";
+        lastChangeTime(shard) == null ? "" : " (a change made at " + lastChangeTime(shard) + ")";
     return "DynamoDB stream "
         + streamArn
         + ", shard "
