@@ -180,8 +180,16 @@ public final class CurrentTable implements Serializable {
   public KeyedUpsert upsert(String deltaRoot, long targetFileBytes) {
     return KeyedUpsert.into(DeltaTargets.pathOf(deltaRoot, name()), schema, keyColumns())
         .withVersionColumn(VERSION)
+        .withVersionOrder(CurrentTable::newest)
         .withTargetFileBytes(targetFileBytes)
         .withTombstones(DeltaTargets.pathOf(deltaRoot, tombstonesName()));
+  }
+
+  /** {@link ChangeVersion#newest} of {@code _version} texts. */
+  static int newest(List<Object> versions) {
+    List<String> texts = new ArrayList<>(versions.size());
+    versions.forEach(v -> texts.add((String) v));
+    return ChangeVersion.newest(texts);
   }
 
   /**

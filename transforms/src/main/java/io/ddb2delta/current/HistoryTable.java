@@ -13,13 +13,13 @@ import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.tables.DeltaTargets;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -33,11 +33,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * ChangeVersion}), {@code _source}, {@code _source_position} and {@code _updated_at} (when the row
  * was last written). There is one row per item and distinct version: a change delivered twice
  * counts once, and a REMOVE keeps the item it removed (or just its keys). The rows of an item are
- * ordered by {@code _version} and {@code valid_to} and {@code is_current} are recomputed from their
- * neighbours at every merge that touches the item, so the table does not depend on the order,
- * duplication or batching in which changes arrive: a late change between two versions moves its
- * predecessor's {@code valid_to}. Keyed by the item's key columns and {@code _version}; files keep
- * ranges of the first key column apart, so all versions of an item are read and rewritten together.
+ * ordered by {@code _version} ({@link ChangeVersion#ordered}: Kinesis changes of one time by their
+ * images, whatever order they came in) and {@code valid_to} and {@code is_current} are recomputed
+ * from their neighbours at every merge that touches the item, so the table does not depend on the
+ * order, duplication or batching in which changes arrive: a late change between two versions moves
+ * its predecessor's {@code valid_to}. Keyed by the item's key columns and {@code _version}; files
+ * keep ranges of the first key column apart, so all versions of an item are read and rewritten
+ * together.
  */
 public final class HistoryTable implements Serializable {
   public static final String OP = "op";
@@ -150,9 +152,9 @@ public final class HistoryTable implements Serializable {
 
   private List<Object[]> rangeAfter(
       List<Object[]> existing, List<KeyedUpsert.Change> changes, long processingMicros) {
-    Map<List<Object>, TreeMap<String, Object[]>> items = new LinkedHashMap<>();
+    Map<List<Object>, Map<String, Object[]>> items = new LinkedHashMap<>();
     for (Object[] row : existing) {
-      items.computeIfAbsent(itemKey(row), k -> new TreeMap<>()).put((String) row[version], row);
+      items.computeIfAbsent(itemKey(row), k -> new HashMap<>()).put((String) row[version], row);
     }
     Set<List<Object>> touched = new HashSet<>();
     for (KeyedUpsert.Change c : changes) {
@@ -163,15 +165,18 @@ public final class HistoryTable implements Serializable {
       List<Object> item = itemKey(row);
       touched.add(item);
       // Equal versions are the same change delivered again: the row already there stays.
-      items.computeIfAbsent(item, k -> new TreeMap<>()).putIfAbsent((String) row[version], row);
+      items.computeIfAbsent(item, k -> new HashMap<>()).putIfAbsent((String) row[version], row);
     }
     List<Object[]> out = new ArrayList<>(existing.size() + changes.size());
-    for (Map.Entry<List<Object>, TreeMap<String, Object[]>> e : items.entrySet()) {
+    for (Map.Entry<List<Object>, Map<String, Object[]>> e : items.entrySet()) {
       if (!touched.contains(e.getKey())) {
         out.addAll(e.getValue().values());
         continue;
       }
-      List<Object[]> versions = new ArrayList<>(e.getValue().values());
+      List<Object[]> versions = new ArrayList<>(e.getValue().size());
+      for (String v : ChangeVersion.ordered(e.getValue().keySet())) {
+        versions.add(e.getValue().get(v));
+      }
       for (int i = 0; i < versions.size(); i++) {
         Object[] row = versions.get(i);
         boolean last = i == versions.size() - 1;

@@ -26,9 +26,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       batch)}: a retried batch commits nothing, and readers see the whole batch or none of it;
  *   <li>a batch leaves at most one row per key that it changed: a put replaces the row of its key
  *       or adds it, a delete removes it;
- *   <li>with a version column (BIGINT, or STRING compared as text), a change never replaces or
- *       deletes a row of a newer version; of a batch's changes to one key, the newest version
- *       counts (the later one on a tie);
+ *   <li>with a version column (BIGINT, or STRING compared as text, or as a {@link VersionOrder}
+ *       says), a change never replaces or deletes a row of a newer version; of a batch's changes to
+ *       one key, the newest version counts (the later one on a tie), chosen together with the
+ *       version the table holds;
  *   <li>with tombstones ({@link #withTombstones}), a delete is remembered with its version in a
  *       table of its own, committed before the batch's MERGE under the same transaction, so a put
  *       of an older version that arrives later changes nothing; a put newer than the tombstone
@@ -62,6 +63,7 @@ public final class KeyedUpsert {
   private final ParquetRowReader reader;
   private final @Nullable String tombstoneRoot;
   private final @Nullable KeyedUpsert tombstones;
+  private final VersionOrder order;
 
   private KeyedUpsert(
       String tableRoot,
@@ -69,7 +71,8 @@ public final class KeyedUpsert {
       List<String> keyColumns,
       @Nullable String versionColumn,
       long targetFileBytes,
-      @Nullable String tombstoneRoot) {
+      @Nullable String tombstoneRoot,
+      VersionOrder order) {
     this.tableRoot = Objects.requireNonNull(tableRoot, "tableRoot");
     this.schema = Objects.requireNonNull(schema, "schema");
     if (keyColumns.isEmpty()) {
@@ -88,6 +91,7 @@ public final class KeyedUpsert {
       throw new IllegalArgumentException("targetFileBytes must be positive");
     }
     this.targetFileBytes = targetFileBytes;
+    this.order = Objects.requireNonNull(order, "order");
     this.reader = new ParquetRowReader(schema);
     this.table = DeltaTable.forPath(tableRoot);
     this.tombstoneRoot = tombstoneRoot;
@@ -104,7 +108,8 @@ public final class KeyedUpsert {
               keyColumns,
               schema.columns().get(version).name(),
               targetFileBytes,
-              null);
+              null,
+              order);
     } else {
       this.tombstones = null;
     }
@@ -132,7 +137,34 @@ public final class KeyedUpsert {
   /** An upsert by the given key columns, without a version: the latest change always wins. */
   public static KeyedUpsert into(String tableRoot, DeltaTableSchema schema, List<String> keys) {
     return new KeyedUpsert(
-        tableRoot, schema, keys, null, DeltaFileWriter.DEFAULT_TARGET_FILE_SIZE, null);
+        tableRoot,
+        schema,
+        keys,
+        null,
+        DeltaFileWriter.DEFAULT_TARGET_FILE_SIZE,
+        null,
+        KeyedUpsert::greatest);
+  }
+
+  /** Which of some versions of one key is the newest. */
+  @FunctionalInterface
+  public interface VersionOrder {
+    /**
+     * The position of the newest of {@code versions} (Longs or Strings, as the version column), the
+     * later position among equal ones.
+     */
+    int newest(List<Object> versions);
+  }
+
+  /** The greatest version, the later among equal ones: the order without a {@link VersionOrder}. */
+  private static int greatest(List<Object> versions) {
+    int best = 0;
+    for (int i = 1; i < versions.size(); i++) {
+      if (compareVersions(versions.get(i), versions.get(best)) >= 0) {
+        best = i;
+      }
+    }
+    return best;
   }
 
   /**
@@ -140,11 +172,22 @@ public final class KeyedUpsert {
    * one.
    */
   public KeyedUpsert withVersionColumn(String column) {
-    return new KeyedUpsert(tableRoot, schema, keyColumns, column, targetFileBytes, tombstoneRoot);
+    return new KeyedUpsert(
+        tableRoot, schema, keyColumns, column, targetFileBytes, tombstoneRoot, order);
+  }
+
+  /**
+   * The same upsert, its versions (and its tombstones') ordered by {@code order} instead of as
+   * numbers or text.
+   */
+  public KeyedUpsert withVersionOrder(VersionOrder order) {
+    return new KeyedUpsert(
+        tableRoot, schema, keyColumns, versionName(), targetFileBytes, tombstoneRoot, order);
   }
 
   public KeyedUpsert withTargetFileBytes(long bytes) {
-    return new KeyedUpsert(tableRoot, schema, keyColumns, versionName(), bytes, tombstoneRoot);
+    return new KeyedUpsert(
+        tableRoot, schema, keyColumns, versionName(), bytes, tombstoneRoot, order);
   }
 
   /**
@@ -152,7 +195,8 @@ public final class KeyedUpsert {
    * its key columns, the version and {@link #DELETED_AT}. Needs a version column.
    */
   public KeyedUpsert withTombstones(String root) {
-    return new KeyedUpsert(tableRoot, schema, keyColumns, versionName(), targetFileBytes, root);
+    return new KeyedUpsert(
+        tableRoot, schema, keyColumns, versionName(), targetFileBytes, root, order);
   }
 
   private @Nullable String versionName() {
@@ -263,9 +307,11 @@ public final class KeyedUpsert {
     if (merge != null && tombstones != null) {
       throw new IllegalArgumentException("a range merge of " + tableRoot + " takes no tombstones");
     }
-    Map<List<Object>, Change> byKey = new LinkedHashMap<>();
+    // All of a key's changes are kept: the newest is chosen together with the version the table
+    // holds, which an order of images may need.
+    Map<List<Object>, List<Change>> byKey = new LinkedHashMap<>();
     for (Change c : changes) {
-      byKey.merge(c.key(), c, (a, b) -> compareVersions(b.version(), a.version()) >= 0 ? b : a);
+      byKey.computeIfAbsent(c.key(), k -> new ArrayList<>(1)).add(c);
     }
     long buried = 0;
     if (tombstones != null) {
@@ -288,19 +334,26 @@ public final class KeyedUpsert {
    * and the tombstones alone, so a batch retried after only this commit landed drops the same
    * changes. Returns how many it dropped.
    */
-  private long applyTombstones(String appId, long batch, Map<List<Object>, Change> byKey) {
+  private long applyTombstones(String appId, long batch, Map<List<Object>, List<Change>> byKey) {
     Map<List<Object>, Object> dead = tombstones.versionsOf(byKey.keySet());
     long now = micros(System.currentTimeMillis());
     List<Change> marks = new ArrayList<>();
     long buried = 0;
-    for (java.util.Iterator<Change> it = byKey.values().iterator(); it.hasNext(); ) {
-      Change c = it.next();
-      Object deadAt = dead.get(c.key());
-      int vs = deadAt == null ? 1 : compareVersions(c.version(), deadAt);
-      if (c.row() == null ? vs < 0 : vs <= 0) {
+    for (java.util.Iterator<List<Change>> it = byKey.values().iterator(); it.hasNext(); ) {
+      List<Change> group = it.next();
+      Object deadAt = dead.get(group.get(0).key());
+      Change c = newest(group, deadAt);
+      // A put of the delete's own version is the delete's item again: it stays deleted.
+      if (c == null
+          || (c.row() != null && deadAt != null && compareVersions(c.version(), deadAt) == 0)) {
         it.remove();
         buried++;
         continue;
+      }
+      if (deadAt != null && group.size() > 1) {
+        // The MERGE must not pick another of the batch's changes, chosen without the delete.
+        group.clear();
+        group.add(c);
       }
       if (c.row() == null) {
         Object[] mark = new Object[keys.length + 2];
@@ -318,6 +371,26 @@ public final class KeyedUpsert {
       tombstones.apply(appId, batch, marks);
     }
     return buried;
+  }
+
+  /**
+   * The newest of a key's changes, or null when the version the table holds ({@code held}, null if
+   * none) is newer than all of them; without a version column, the last change.
+   */
+  private @Nullable Change newest(List<Change> group, @Nullable Object held) {
+    if (version < 0) {
+      return group.get(group.size() - 1);
+    }
+    if (group.size() == 1 && held == null) {
+      return group.get(0);
+    }
+    List<Object> versions = new ArrayList<>(group.size() + 1);
+    if (held != null) {
+      versions.add(held);
+    }
+    group.forEach(c -> versions.add(c.version()));
+    int at = order.newest(versions) - (held == null ? 0 : 1);
+    return at < 0 ? null : group.get(at);
   }
 
   /**
@@ -371,19 +444,23 @@ public final class KeyedUpsert {
    */
   private DeltaTable.Rewrite plan(
       List<DataFile> files,
-      Map<List<Object>, Change> byKey,
+      Map<List<Object>, List<Change>> byKey,
       long batch,
       @Nullable RangeMerge merge,
       Map<String, Long> metrics) {
     long started = System.currentTimeMillis();
     List<Cluster> clusters = clusters(files);
-    Map<Integer, Map<List<Object>, Change>> toCluster = new java.util.TreeMap<>();
+    Map<Integer, Map<List<Object>, List<Change>>> toCluster = new java.util.TreeMap<>();
     Map<Integer, List<Change>> toGap = new java.util.TreeMap<>();
-    for (Change c : byKey.values()) {
-      int at = locate(clusters, c.key().get(0));
+    for (List<Change> group : byKey.values()) {
+      List<Object> key = group.get(0).key();
+      int at = locate(clusters, key.get(0));
       if (at >= 0) {
-        toCluster.computeIfAbsent(at, i -> new LinkedHashMap<>()).put(c.key(), c);
-      } else if (c.row() != null || merge != null) {
+        toCluster.computeIfAbsent(at, i -> new LinkedHashMap<>()).put(key, group);
+        continue;
+      }
+      Change c = newest(group, null);
+      if (c.row() != null || merge != null) {
         toGap.computeIfAbsent(-at - 1, g -> new ArrayList<>()).add(c);
       }
     }
@@ -396,9 +473,9 @@ public final class KeyedUpsert {
               ? g - 1
               : g < clusters.size() && clusters.get(g).bytes() < targetFileBytes / 2 ? g : -1;
       if (neighbour >= 0) {
-        Map<List<Object>, Change> into =
+        Map<List<Object>, List<Change>> into =
             toCluster.computeIfAbsent(neighbour, i -> new LinkedHashMap<>());
-        gap.getValue().forEach(c -> into.put(c.key(), c));
+        gap.getValue().forEach(c -> into.put(c.key(), List.of(c)));
         gap.setValue(List.of());
       }
     }
@@ -410,16 +487,18 @@ public final class KeyedUpsert {
     long deleted = 0;
     long inserted = 0;
     int part = 0;
-    for (Map.Entry<Integer, Map<List<Object>, Change>> e : toCluster.entrySet()) {
+    for (Map.Entry<Integer, Map<List<Object>, List<Change>>> e : toCluster.entrySet()) {
       Cluster cluster = clusters.get(e.getKey());
-      Map<List<Object>, Change> changes = e.getValue();
+      Map<List<Object>, List<Change>> changes = e.getValue();
       read += cluster.files().size();
       if (merge != null) {
         List<Object[]> existing = new ArrayList<>();
         for (DataFile f : cluster.files()) {
           reader.read(tableRoot, f.path(), existing::add);
         }
-        List<Object[]> out = merge.merge(existing, List.copyOf(changes.values()));
+        List<Change> newest = new ArrayList<>(changes.size());
+        changes.values().forEach(g -> newest.add(newest(g, null)));
+        List<Object[]> out = merge.merge(existing, newest);
         long[] counts = differences(existing, out);
         if (counts[0] + counts[1] + counts[2] == 0) {
           continue;
@@ -443,15 +522,17 @@ public final class KeyedUpsert {
         rows += fileRows.size();
         for (Object[] row : fileRows) {
           List<Object> key = keyOf(row);
-          Change c = changes.get(key);
-          if (c == null || (version >= 0 && compareVersions(c.version(), versionOf(row)) < 0)) {
+          List<Change> group = changes.get(key);
+          if (group == null) {
             out.add(row);
-            if (c != null) {
-              found.add(key);
-            }
             continue;
           }
           found.add(key);
+          Change c = newest(group, version < 0 ? null : versionOf(row));
+          if (c == null) {
+            out.add(row);
+            continue;
+          }
           if (c.row() == null) {
             clusterDeleted++;
           } else {
@@ -461,8 +542,9 @@ public final class KeyedUpsert {
         }
       }
       long clusterInserted = 0;
-      for (Change c : changes.values()) {
-        if (!found.contains(c.key()) && c.row() != null) {
+      for (Map.Entry<List<Object>, List<Change>> g : changes.entrySet()) {
+        Change c = found.contains(g.getKey()) ? null : newest(g.getValue(), null);
+        if (c != null && c.row() != null) {
           out.add(c.row());
           clusterInserted++;
         }
