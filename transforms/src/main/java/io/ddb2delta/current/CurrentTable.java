@@ -10,6 +10,7 @@ import io.ddb2delta.delta.DeltaType;
 import io.ddb2delta.delta.KeyedUpsert;
 import io.ddb2delta.mapping.ColumnMapping;
 import io.ddb2delta.mapping.MappingException;
+import io.ddb2delta.mapping.SchemaEvolution;
 import io.ddb2delta.mapping.SilverMapper;
 import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.mapping.ValueConverter;
@@ -31,6 +32,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * _source_position} and {@code _updated_at} (when the row was written); the key columns are the
  * columns that map the table's key attributes. Deletes are remembered as tombstones in {@code
  * <table>_current_tombstones}, so no older change can bring a deleted item back.
+ *
+ * <p>Given the evolved columns of the table's silver table ({@link SchemaEvolution}), it has them
+ * too, after {@code _updated_at} (Delta appends added columns): each holds the typed value of the
+ * top-level attribute of its name, null where the item lacks it, where its value does not fit the
+ * column's type, or in a row written before the column was added. {@code _attributes} keeps every
+ * attribute the mapping's own columns do not map, whether or not a column has evolved for it, so
+ * every row holds the whole item whenever it was written.
  */
 public final class CurrentTable implements Serializable {
   public static final String VERSION = "_version";
@@ -41,10 +49,19 @@ public final class CurrentTable implements Serializable {
   private final int[] keyColumns;
   private final int[] keyPositions;
   private final DeltaTableSchema schema;
+  private final List<DeltaColumn> evolved;
 
   public CurrentTable(TableMapping mapping) {
+    this(mapping, List.of());
+  }
+
+  /**
+   * @param evolved the columns the silver table has beyond the mapping's, in the table's order
+   */
+  public CurrentTable(TableMapping mapping, List<DeltaColumn> evolved) {
     this.mapping = mapping;
     this.silver = new SilverMapper(mapping);
+    this.evolved = List.copyOf(evolved);
     List<ColumnMapping> columns = mapping.columns();
     List<Integer> items = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
@@ -93,6 +110,9 @@ public final class CurrentTable implements Serializable {
     out.add(DeltaColumn.required("_source", DeltaType.STRING));
     out.add(DeltaColumn.required("_source_position", DeltaType.STRING));
     out.add(DeltaColumn.required("_updated_at", DeltaType.TIMESTAMP));
+    for (DeltaColumn c : this.evolved) {
+      out.add(DeltaColumn.of(c.name(), c.type()));
+    }
     this.schema =
         new DeltaTableSchema(
             out, List.of(), java.util.Set.of(TableMapping.ATTRIBUTES_COLUMN, "_source_position"));
@@ -116,6 +136,32 @@ public final class CurrentTable implements Serializable {
 
   public DeltaTableSchema schema() {
     return schema;
+  }
+
+  /** The evolved columns, the last of the schema. */
+  public List<DeltaColumn> evolvedColumns() {
+    return evolved;
+  }
+
+  /**
+   * Puts the evolved columns' values for the item a change leaves (or removed) at {@code at} of
+   * {@code row}: the typed top-level attribute, or null where it is absent or does not fit.
+   */
+  void putEvolved(DecodedChange change, Object[] row, int at) {
+    Map<String, DynamoValue> item = change.record().currentOrLastImage();
+    for (DeltaColumn c : evolved) {
+      DynamoValue v = item.get(c.name());
+      Object typed = null;
+      if (v != null && !(v instanceof DynamoValue.Null)) {
+        try {
+          typed = SchemaEvolution.value(c.name(), v, c.type());
+        } catch (MappingException | IllegalArgumentException e) {
+          // Silver sends such a change to quarantine; the item is still what it is, and
+          // _attributes holds the value.
+        }
+      }
+      row[at++] = typed;
+    }
   }
 
   /** The DynamoDB table's key attributes. */
@@ -221,7 +267,8 @@ public final class CurrentTable implements Serializable {
       row[at++] = version;
       row[at++] = r.source().label();
       row[at++] = r.position().toString();
-      row[at] = processingMicros;
+      row[at++] = processingMicros;
+      putEvolved(change, row, at);
       return upsert.put(row);
     } catch (MappingException | IllegalArgumentException e) {
       return null;

@@ -58,7 +58,15 @@ public final class HistoryTable implements Serializable {
   private final int updatedAt;
 
   public HistoryTable(TableMapping mapping) {
-    this.current = new CurrentTable(mapping);
+    this(mapping, List.of());
+  }
+
+  /**
+   * @param evolved the columns the silver table has beyond the mapping's, in the table's order; the
+   *     history has them after {@code _updated_at}, filled as {@link CurrentTable} fills them
+   */
+  public HistoryTable(TableMapping mapping, List<DeltaColumn> evolved) {
+    this.current = new CurrentTable(mapping, evolved);
     int width = current.itemWidth();
     List<DeltaColumn> out = new ArrayList<>(current.schema().columns().subList(0, width));
     out.add(DeltaColumn.required(OP, DeltaType.STRING));
@@ -69,6 +77,9 @@ public final class HistoryTable implements Serializable {
     out.add(DeltaColumn.required("_source", DeltaType.STRING));
     out.add(DeltaColumn.required("_source_position", DeltaType.STRING));
     out.add(DeltaColumn.required("_updated_at", DeltaType.TIMESTAMP));
+    for (DeltaColumn c : current.evolvedColumns()) {
+      out.add(DeltaColumn.of(c.name(), c.type()));
+    }
     this.schema =
         new DeltaTableSchema(
             out, List.of(), Set.of(TableMapping.ATTRIBUTES_COLUMN, "_source_position"));
@@ -127,7 +138,8 @@ public final class HistoryTable implements Serializable {
       row[at++] = ChangeVersion.of(r);
       row[at++] = r.source().label();
       row[at++] = r.position().toString();
-      row[at] = processingMicros;
+      row[at++] = processingMicros;
+      current.putEvolved(change, row, at);
       return upsert.put(row);
     } catch (MappingException | IllegalArgumentException e) {
       return null;

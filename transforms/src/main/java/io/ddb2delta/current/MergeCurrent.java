@@ -3,8 +3,10 @@ package io.ddb2delta.current;
 import com.google.auto.value.AutoValue;
 import io.ddb2delta.change.DecodedChange;
 import io.ddb2delta.delta.DataFile;
+import io.ddb2delta.delta.DeltaColumn;
 import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.delta.KeyedUpsert;
+import io.ddb2delta.mapping.SchemaEvolution;
 import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.tables.BronzeTable;
 import io.ddb2delta.tables.DeltaTargets;
@@ -57,6 +59,11 @@ import org.joda.time.Duration;
  * is merged from the same bronze rows in a commit of its own, under the same transaction and
  * number, so it is as exactly-once as the current table and catches up on its own if a crash fell
  * between the two. Building the transform creates the tables that are missing.
+ *
+ * <p>For a mapping that says {@code evolve: true}, each pane first reads the columns its silver
+ * table has evolved ({@link io.ddb2delta.mapping.SchemaEvolution}); those the current table or the
+ * history lacks are added to it in a metadata commit of their own before the MERGE, which then
+ * fills them. Adding a column is idempotent, so a retry or restart adds nothing twice.
  */
 @AutoValue
 public abstract class MergeCurrent
@@ -139,13 +146,13 @@ public abstract class MergeCurrent
     for (TableMapping m : mappings) {
       CurrentTable t = new CurrentTable(m);
       DeltaTable table = DeltaTable.forPath(DeltaTargets.pathOf(deltaRoot, t.name()));
-      table.createIfAbsent(t.name(), t.schema(), Map.of());
+      table.createIfAbsent(t.name(), t.schema(), Map.of(), true);
       table.checkWritable();
       t.upsert(deltaRoot, 128L << 20); // creates the tombstones
       if (m.history()) {
         HistoryTable h = new HistoryTable(m);
         DeltaTable history = DeltaTable.forPath(DeltaTargets.pathOf(deltaRoot, h.name()));
-        history.createIfAbsent(h.name(), h.schema(), Map.of());
+        history.createIfAbsent(h.name(), h.schema(), Map.of(), true);
         history.checkWritable();
       }
     }
@@ -239,6 +246,8 @@ public abstract class MergeCurrent
     private final Counter merged = Metrics.counter(METRICS_NAMESPACE, "merged_changes");
     private final Counter untyped = Metrics.counter(METRICS_NAMESPACE, "untyped_changes");
     private transient List<List<Target>> tables;
+    private transient List<List<DeltaColumn>> evolved;
+    private transient List<DeltaTable> silvers;
     private transient DeltaTable bronze;
 
     Merge(String deltaRoot, List<TableMapping> mappings, long targetFileBytes, long maxBronzeRows) {
@@ -272,38 +281,79 @@ public abstract class MergeCurrent
 
     @Setup
     public void setup() {
+      // The first pane builds the targets, with the columns silver has evolved by then.
       tables = new ArrayList<>();
+      evolved = new ArrayList<>();
+      silvers = new ArrayList<>();
       for (TableMapping m : mappings) {
-        List<Target> targets = new ArrayList<>();
-        CurrentTable t = new CurrentTable(m);
-        KeyedUpsert upsert = t.upsert(deltaRoot, targetFileBytes);
-        targets.add(
-            new Target(
-                t.table(),
-                t.name(),
-                upsert,
-                true,
-                (c, now) -> t.change(upsert, c, now),
-                (version, changes, now) -> upsert.apply(APP_ID, version, changes)));
-        if (m.history()) {
-          HistoryTable h = new HistoryTable(m);
-          KeyedUpsert history = h.upsert(deltaRoot, targetFileBytes);
-          targets.add(
-              new Target(
-                  t.table(),
-                  h.name(),
-                  history,
-                  false,
-                  (c, now) -> h.change(history, c, now),
-                  (version, changes, now) -> h.merge(history, APP_ID, version, changes, now)));
-        }
-        tables.add(targets);
+        tables.add(null);
+        evolved.add(null);
+        silvers.add(DeltaTable.forPath(DeltaTargets.pathOf(deltaRoot, m.silverTable())));
       }
       bronze = DeltaTable.forPath(DeltaTargets.pathOf(deltaRoot, BronzeTable.NAME));
     }
 
+    /** The columns the mapping's silver table has evolved; none unless it says evolve: true. */
+    private List<DeltaColumn> evolvedColumns(int i) {
+      TableMapping m = mappings.get(i);
+      if (!m.evolve()) {
+        return List.of();
+      }
+      return SchemaEvolution.evolvedColumns(m.silverSchema(), silvers.get(i).columns());
+    }
+
+    /**
+     * Follows the silver tables' evolution: a table whose silver gained columns gets them in its
+     * current table and history, and is merged with them from now on.
+     */
+    private void followEvolution() {
+      for (int i = 0; i < mappings.size(); i++) {
+        TableMapping m = mappings.get(i);
+        List<DeltaColumn> columns = evolvedColumns(i);
+        if (columns.equals(evolved.get(i))) {
+          continue;
+        }
+        List<Target> targets = targets(m, columns);
+        if (!columns.isEmpty()) {
+          for (Target t : targets) {
+            DeltaTable.forPath(DeltaTargets.pathOf(deltaRoot, t.name())).addColumns(columns);
+          }
+        }
+        tables.set(i, targets);
+        evolved.set(i, columns);
+      }
+    }
+
+    private List<Target> targets(TableMapping m, List<DeltaColumn> columns) {
+      List<Target> targets = new ArrayList<>();
+      CurrentTable t = new CurrentTable(m, columns);
+      KeyedUpsert upsert = t.upsert(deltaRoot, targetFileBytes);
+      targets.add(
+          new Target(
+              t.table(),
+              t.name(),
+              upsert,
+              true,
+              (c, now) -> t.change(upsert, c, now),
+              (version, changes, now) -> upsert.apply(APP_ID, version, changes)));
+      if (m.history()) {
+        HistoryTable h = new HistoryTable(m, columns);
+        KeyedUpsert history = h.upsert(deltaRoot, targetFileBytes);
+        targets.add(
+            new Target(
+                t.table(),
+                h.name(),
+                history,
+                false,
+                (c, now) -> h.change(history, c, now),
+                (version, changes, now) -> h.merge(history, APP_ID, version, changes, now)));
+      }
+      return targets;
+    }
+
     @ProcessElement
     public void process(OutputReceiver<CurrentCommit> out) {
+      followEvolution();
       // A backlog merges in chunks of whole bronze commits, each chunk its own commits, until no
       // table can take another: every table then holds what bronze held when the pane began.
       long target = bronze.version();

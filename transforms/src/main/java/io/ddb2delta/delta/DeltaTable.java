@@ -468,6 +468,33 @@ public final class DeltaTable {
     }
   }
 
+  /**
+   * Adds to the table's schema, as nullable columns at its end, those of {@code columns} whose
+   * names (ignoring case) it lacks, in one metadata commit ({@code ADD COLUMNS}); returns whether
+   * it committed. Adding what the table has is a no-op, so a retry or a second writer adding the
+   * same columns changes nothing; a concurrent commit makes it try again on the new version.
+   */
+  public boolean addColumns(List<DeltaColumn> columns) {
+    for (int attempt = 1; ; attempt++) {
+      snapshot();
+      OptimisticTransaction txn = guarded(log::startTransaction);
+      Metadata widened = withColumns(txn.metadata(), columns);
+      if (widened == null) {
+        return false;
+      }
+      txn.updateMetadata(widened);
+      try {
+        txn.commit(List.of(), new Operation(Operation.Name.ADD_COLUMNS), ENGINE_INFO);
+        return true;
+      } catch (DeltaConcurrentModificationException e) {
+        if (attempt >= 10) {
+          throw new DeltaTableException(
+              "adding columns " + columns + " to " + path + " lost to concurrent commits: " + e, e);
+        }
+      }
+    }
+  }
+
   /** The metadata with the columns it lacks added at the end, or null when it lacks none. */
   private static Metadata withColumns(Metadata metadata, List<DeltaColumn> add) {
     if (add.isEmpty()) {

@@ -7,8 +7,10 @@ import io.ddb2delta.change.Op;
 import io.ddb2delta.change.SourceKind;
 import io.ddb2delta.change.SourcePosition;
 import io.ddb2delta.delta.DataFile;
+import io.ddb2delta.delta.DeltaColumn;
 import io.ddb2delta.delta.DeltaFileWriter;
 import io.ddb2delta.delta.DeltaTable;
+import io.ddb2delta.delta.DeltaType;
 import io.ddb2delta.delta.KeyedUpsert;
 import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.model.DynamoValue;
@@ -181,6 +183,63 @@ class MergeCurrentTest implements Serializable {
 
     assertThat(DeltaTable.forPath(table("orders_history").toString()).version()).isEqualTo(version);
     assertThat(OrdersCurrentRows.history(table("orders_history"))).isEqualTo(expected);
+  }
+
+  @Test
+  void aColumnItsSilverTableEvolvedReachesTheCurrentTableAndTheHistoryFromThenOn()
+      throws IOException {
+    TableMapping evolving =
+        new TableMapping(
+            ORDERS.table(),
+            ORDERS.silverTable(),
+            ORDERS.keys(),
+            ORDERS.columns(),
+            ORDERS.partitionBy(),
+            true,
+            true);
+    DeltaTable silver = DeltaTable.forPath(table(ORDERS.silverTable()).toString());
+    silver.createIfAbsent(ORDERS.silverTable(), evolving.silverSchema(), Map.of());
+    Map<String, DynamoValue> noted = item("o1", "10.00", "pending");
+    noted.put("gift_note", new DynamoValue.S("thanks"));
+    commitToBronze(1, List.of(change(Op.INSERT, "o1", null, noted)));
+    run(List.of(evolving), "orders_current through 1: 1", "orders_history through 1: 1");
+    assertThat(DeltaTable.forPath(table("orders_current").toString()).columnNames())
+        .doesNotContain("gift_note");
+
+    // The stream committer adds the column to silver, as a batch with gift_note proposed it.
+    silver.addColumns(List.of(DeltaColumn.of("gift_note", DeltaType.STRING)));
+    Map<String, DynamoValue> hello = item("o2", "20.00", "pending");
+    hello.put("gift_note", new DynamoValue.S("hello"));
+    Map<String, DynamoValue> flag = item("o3", "30.00", "pending");
+    flag.put("gift_note", DynamoValue.Bool.TRUE);
+    commitToBronze(
+        2, List.of(change(Op.INSERT, "o2", null, hello), change(Op.INSERT, "o3", null, flag)));
+    run(List.of(evolving), "orders_current through 2: 2", "orders_history through 2: 2");
+
+    for (String name : List.of("orders_current", "orders_history")) {
+      List<String> columns = DeltaTable.forPath(table(name).toString()).columnNames();
+      assertThat(columns.get(columns.size() - 1)).as(name).isEqualTo("gift_note");
+    }
+    // o1 was written before the column was added (read as null whether or not its file was
+    // rewritten since); o3's BOOL does not fit the STRING column. _attributes keeps gift_note in
+    // every row.
+    Map<String, String> expected =
+        Map.of(
+            "o1",
+            "gift_note=null _attributes={\"gift_note\":{\"S\":\"thanks\"}}",
+            "o2",
+            "gift_note=hello _attributes={\"gift_note\":{\"S\":\"hello\"}}",
+            "o3",
+            "gift_note=null _attributes={\"gift_note\":{\"BOOL\":true}}");
+    assertThat(OrdersCurrentRows.column(table("orders_current"), "gift_note")).isEqualTo(expected);
+    Map<String, String> history = new java.util.TreeMap<>();
+    expected.forEach((k, v) -> history.put(k + " INSERT", v));
+    assertThat(OrdersCurrentRows.column(table("orders_history"), "gift_note")).isEqualTo(history);
+
+    // A restarted job finds the columns there and adds nothing.
+    long version = DeltaTable.forPath(table("orders_current").toString()).version();
+    run(List.of(evolving));
+    assertThat(DeltaTable.forPath(table("orders_current").toString()).version()).isEqualTo(version);
   }
 
   /** Runs the transform on one tick; expects its commits as "table through version: changes". */

@@ -88,6 +88,23 @@ final class OrdersCurrentRows {
     return rows;
   }
 
+  /**
+   * Each row's "order_id" (and "op", for a history) to "column=value _attributes=..." for one
+   * column; null also where the row's file predates the column, as Delta readers read it.
+   */
+  static Map<String, String> column(Path table, String column) throws IOException {
+    Map<String, String> rows = new TreeMap<>();
+    for (GenericRecord r : records(table)) {
+      Object value = r.getSchema().getField(column) == null ? null : r.get(column);
+      String id = r.get("order_id").toString();
+      if (r.getSchema().getField("op") != null) {
+        id += " " + r.get("op");
+      }
+      rows.put(id, column + "=" + value + " _attributes=" + r.get("_attributes"));
+    }
+    return rows;
+  }
+
   static String lastWord(String text) {
     return text.substring(text.lastIndexOf(' ') + 1);
   }
