@@ -2,6 +2,7 @@ package io.ddb2delta.export;
 
 import io.ddb2delta.delta.CommitResult;
 import io.ddb2delta.delta.DataFile;
+import io.ddb2delta.delta.DeltaColumn;
 import io.ddb2delta.delta.DeltaTable;
 import io.ddb2delta.tables.DeltaTargets;
 import java.util.ArrayList;
@@ -21,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * The single committer of an export load: it reconciles every data file's tally against the
  * manifest, and only then commits each table's files in one Delta transaction with the transaction
  * id ({@link #appId(ExportManifest)}, version 1).
+ *
+ * <p>For a silver table whose mapping says {@code evolve: true}, the commit of its files also adds
+ * the columns the export's records propose and the table lacks (the export's own rows keep those
+ * attributes in {@code _attributes}, as a stream batch's rows do before their commit).
  *
  * <p>Guarantees: a load that does not reconcile commits nothing and fails naming the files; a load
  * committed before (a retried bundle, a re-run of the same export) is a no-op per table, because
@@ -51,6 +56,11 @@ class CommitExport extends DoFn<String, KV<String, CommitResult>> {
   @ProcessElement
   public void process(ProcessContext context) {
     List<FileTally> tallies = new ArrayList<>();
+    // Columns proposed for an evolving silver table: in manifest file order, the first type wins.
+    Map<String, Integer> fileOrder = new HashMap<>();
+    for (ExportDataFile f : manifest.files()) {
+      fileOrder.putIfAbsent(f.dataFileKey(), fileOrder.size());
+    }
     Map<String, List<DataFile>> byTable = new HashMap<>();
     for (ExportPart part : context.sideInput(writtenView)) {
       if (part.tally() != null) {
@@ -74,11 +84,24 @@ class CommitExport extends DoFn<String, KV<String, CommitResult>> {
     tags.put("ddb2delta.table", manifest.tableName());
     tags.put("ddb2delta.itemCount", Long.toString(manifest.itemCount()));
     tags.put("ddb2delta.dataFiles", Integer.toString(manifest.files().size()));
+    List<FileTally> inOrder = new ArrayList<>(tallies);
+    inOrder.sort(
+        java.util.Comparator.comparing(
+            (FileTally t) -> fileOrder.getOrDefault(t.dataFileKey(), Integer.MAX_VALUE)));
+    Map<String, DeltaColumn> proposed = new LinkedHashMap<>();
+    for (FileTally t : inOrder) {
+      t.newColumns().forEach(c -> proposed.putIfAbsent(c.name(), c));
+    }
+    String silver = targets.mapping().evolve() ? targets.mapping().silverTable() : null;
     for (String table : targets.schemas().keySet()) {
       List<DataFile> files = byTable.getOrDefault(table, List.of());
       CommitResult result =
           DeltaTable.forPath(targets.pathOf(table))
-              .commit(appId(manifest), VERSION, files, "WRITE", tags);
+              .commit(
+                  List.of(new DeltaTable.TxnFiles(appId(manifest), VERSION, files)),
+                  "WRITE",
+                  tags,
+                  table.equals(silver) ? List.copyOf(proposed.values()) : List.of());
       LOG.info("{}: {}", table, result);
       context.output(KV.of(table, result));
     }

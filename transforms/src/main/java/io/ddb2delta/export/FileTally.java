@@ -1,11 +1,14 @@
 package io.ddb2delta.export;
 
+import io.ddb2delta.delta.DeltaColumn;
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * What happened to one export data file: the items its manifest promised, the lines read, and where
  * each line went. A file reconciles when {@code lines == expectedItems}, {@code lines == bronzeRows
- * + decodeQuarantined} and {@code bronzeRows == silverRows + mapQuarantined}.
+ * + decodeQuarantined} and {@code bronzeRows == silverRows + mapQuarantined}. {@code newColumns}
+ * are the columns its records propose for an evolving silver table, the first type met for a name.
  */
 public record FileTally(
     String dataFileKey,
@@ -14,8 +17,32 @@ public record FileTally(
     long bronzeRows,
     long decodeQuarantined,
     long silverRows,
-    long mapQuarantined)
+    long mapQuarantined,
+    List<DeltaColumn> newColumns)
     implements Serializable {
+
+  public FileTally {
+    newColumns = List.copyOf(newColumns);
+  }
+
+  public FileTally(
+      String dataFileKey,
+      long expectedItems,
+      long lines,
+      long bronzeRows,
+      long decodeQuarantined,
+      long silverRows,
+      long mapQuarantined) {
+    this(
+        dataFileKey,
+        expectedItems,
+        lines,
+        bronzeRows,
+        decodeQuarantined,
+        silverRows,
+        mapQuarantined,
+        List.of());
+  }
 
   /** Null when the file reconciles, else what does not add up. */
   public String problem() {

@@ -2,7 +2,13 @@ package io.ddb2delta.export;
 
 import io.ddb2delta.change.SourcePosition;
 import io.ddb2delta.delta.DataFile;
+import io.ddb2delta.delta.DeltaColumn;
 import io.ddb2delta.delta.DeltaFileWriter;
+import io.ddb2delta.delta.DeltaTable;
+import io.ddb2delta.delta.DeltaTableSchema;
+import io.ddb2delta.mapping.SchemaEvolution;
+import io.ddb2delta.mapping.SilverMapper;
+import io.ddb2delta.mapping.TableMapping;
 import io.ddb2delta.tables.ChangeRows;
 import io.ddb2delta.tables.DeltaTargets;
 import java.io.BufferedInputStream;
@@ -18,6 +24,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -51,6 +58,7 @@ class WriteExportFiles extends DoFn<ExportDataFile, ExportPart> {
   private transient ExportLineDecoder decoder;
   private transient ChangeRows changeRows;
   private transient Map<String, DeltaFileWriter> writers;
+  private transient Map<String, DeltaTableSchema> schemas;
 
   WriteExportFiles(ExportManifest manifest, DeltaTargets targets, long targetFileBytes) {
     this.manifest = manifest;
@@ -62,6 +70,15 @@ class WriteExportFiles extends DoFn<ExportDataFile, ExportPart> {
   public void setup() {
     decoder = new ExportLineDecoder(manifest, targets.mapping().keys());
     changeRows = new ChangeRows(Map.of(manifest.tableName(), targets.mapping()));
+    schemas = new HashMap<>(targets.schemas());
+    TableMapping m = targets.mapping();
+    if (m.evolve()) {
+      // The columns silver has evolved when the load starts are filled; new ones are proposed.
+      DeltaTable silver = DeltaTable.forPath(targets.pathOf(m.silverTable()));
+      changeRows.evolve(
+          m.table(), SchemaEvolution.evolvedColumns(m.silverSchema(), silver.columns()));
+      schemas.put(m.silverTable(), changeRows.mapper(m.table()).schema());
+    }
   }
 
   @StartBundle
@@ -79,6 +96,8 @@ class WriteExportFiles extends DoFn<ExportDataFile, ExportPart> {
     long silver = 0;
     long mapQ = 0;
     MessageDigest md5 = md5();
+    Map<String, DeltaColumn> proposed = new LinkedHashMap<>();
+    SilverMapper mapper = changeRows.mapper(manifest.tableName());
     try (InputStream raw = open(file);
         DigestInputStream digest =
             new DigestInputStream(new BufferedInputStream(raw, 1 << 16), md5);
@@ -109,6 +128,9 @@ class WriteExportFiles extends DoFn<ExportDataFile, ExportPart> {
           bronze++;
           if (rows.silver() != null) {
             silver++;
+            mapper.proposeColumns(
+                rows.change().record().currentOrLastImage(),
+                (name, type) -> proposed.putIfAbsent(name, DeltaColumn.of(name, type)));
           } else {
             mapQ++;
           }
@@ -129,7 +151,14 @@ class WriteExportFiles extends DoFn<ExportDataFile, ExportPart> {
     out.output(
         ExportPart.tally(
             new FileTally(
-                file.dataFileKey(), file.itemCount(), lines, bronze, decodeQ, silver, mapQ)));
+                file.dataFileKey(),
+                file.itemCount(),
+                lines,
+                bronze,
+                decodeQ,
+                silver,
+                mapQ,
+                List.copyOf(proposed.values()))));
   }
 
   @FinishBundle
@@ -165,7 +194,7 @@ class WriteExportFiles extends DoFn<ExportDataFile, ExportPart> {
       w =
           new DeltaFileWriter(
               targets.pathOf(table),
-              targets.schemas().get(table),
+              schemas.get(table),
               targetFileBytes,
               "part-" + UUID.randomUUID());
       writers.put(table, w);
