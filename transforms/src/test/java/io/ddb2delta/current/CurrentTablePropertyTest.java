@@ -51,6 +51,11 @@ class CurrentTablePropertyTest {
 
   @Provide
   Arbitrary<List<Step>> logs() {
+    return stepLogs();
+  }
+
+  /** Logs of 1 to 24 steps over four keys, a third of them removals. */
+  static Arbitrary<List<Step>> stepLogs() {
     Arbitrary<Step> step =
         Combinators.combine(
                 Arbitraries.integers().between(0, 3),

@@ -27,9 +27,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -58,14 +56,7 @@ class KinesisTiePropertyTest {
 
   @Provide
   Arbitrary<List<Step>> logs() {
-    Arbitrary<Step> step =
-        Combinators.combine(
-                Arbitraries.integers().between(0, 3),
-                Arbitraries.of(false, false, true),
-                Arbitraries.integers().between(1, 99_999),
-                Arbitraries.of("pending", "shipped", "cancelled"))
-            .as(Step::new);
-    return step.list().ofMinSize(1).ofMaxSize(24);
+    return CurrentTablePropertyTest.stepLogs();
   }
 
   @Property(tries = 60)
