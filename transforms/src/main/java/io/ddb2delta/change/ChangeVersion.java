@@ -162,9 +162,15 @@ public final class ChangeVersion {
     int n = run.size();
     String[] nexts = new String[n];
     String[] previous = new String[n];
+    boolean linked = false;
     for (int i = 0; i < n; i++) {
       nexts[i] = next(run.get(i));
       previous[i] = previous(run.get(i));
+      linked |= nexts[i] != null;
+    }
+    if (!linked) {
+      // Without digests (DynamoDB Streams, exports) no order has a link: text order it is.
+      return run;
     }
     if (n > SEARCHED) {
       return greedy(run, nexts, previous, anchor);

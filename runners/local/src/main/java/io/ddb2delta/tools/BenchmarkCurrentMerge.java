@@ -6,6 +6,7 @@ import io.ddb2delta.change.Op;
 import io.ddb2delta.change.SourceKind;
 import io.ddb2delta.change.SourcePosition;
 import io.ddb2delta.current.CurrentTable;
+import io.ddb2delta.current.HistoryTable;
 import io.ddb2delta.current.MergeCurrent;
 import io.ddb2delta.delta.DataFile;
 import io.ddb2delta.delta.DeltaFileWriter;
@@ -44,6 +45,10 @@ import picocli.CommandLine.Option;
  *   <li>{@code uniform}: changes to keys drawn uniformly from the whole table.
  * </ul>
  *
+ * <p>With {@code --table=history} it does the same to an {@code orders_history} of one version per
+ * order (an export's), through {@link HistoryTable#merge}: each change adds a version and closes
+ * the one before it.
+ *
  * <p>For each batch it prints the bytes rewritten as a share of the table, the files read, removed
  * and added, and the wall and process CPU time. A harness, not a test: it asserts nothing.
  */
@@ -78,11 +83,15 @@ public final class BenchmarkCurrentMerge implements Callable<Integer> {
       description = "orders-like, uniform or both (default both).")
   List<String> workloads = new ArrayList<>(List.of("orders-like", "uniform"));
 
+  @Option(names = "--table", description = "current (default) or history.")
+  String kind = "current";
+
   @Option(names = "--work-dir", description = "Where the table goes (default target/bench).")
   Path workDir = Path.of("target", "bench");
 
   private final TableMapping orders = TableMapping.shipped("orders");
   private final CurrentTable table = new CurrentTable(orders);
+  private final HistoryTable history = new HistoryTable(orders);
   private final long nowMicros = System.currentTimeMillis() * 1000;
 
   public static void main(String[] args) {
@@ -92,6 +101,11 @@ public final class BenchmarkCurrentMerge implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long target = (long) targetFileMb << 20;
+    if (!kind.equals("current") && !kind.equals("history")) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "unknown table " + kind);
+    }
+    boolean ofHistory = kind.equals("history");
+    String name = ofHistory ? history.name() : table.name();
     for (String workload : workloads) {
       if (!workload.equals("orders-like") && !workload.equals("uniform")) {
         throw new CommandLine.ParameterException(
@@ -102,18 +116,21 @@ public final class BenchmarkCurrentMerge implements Callable<Integer> {
       Files.createDirectories(root);
       long cpu0 = Ddb2Delta.processCpuNanos();
       long wall0 = System.nanoTime();
-      build(root.toString(), target);
-      String path = DeltaTargets.pathOf(root.toString(), table.name());
+      build(root.toString(), target, ofHistory);
+      String path = DeltaTargets.pathOf(root.toString(), name);
       System.out.printf(
           Locale.ROOT,
           "built %s: %,d rows in %d files, %.1f MB, in %.1f s wall, %.1f s CPU%n",
-          table.name(),
+          name,
           rows,
           DeltaTable.forPath(path).files().size(),
           bytes(path) / 1e6,
           (System.nanoTime() - wall0) / 1e9,
           (Ddb2Delta.processCpuNanos() - cpu0) / 1e9);
-      KeyedUpsert upsert = table.upsert(root.toString(), target);
+      KeyedUpsert upsert =
+          ofHistory
+              ? history.upsert(root.toString(), target)
+              : table.upsert(root.toString(), target);
       Random random = new Random(42);
       long nextId = rows;
       for (int b = 1; b <= batches; b++) {
@@ -121,23 +138,27 @@ public final class BenchmarkCurrentMerge implements Callable<Integer> {
         if (workload.equals("orders-like")) {
           long recent = Math.max(1, rows / days);
           for (int i = 0; i < changes / 2; i++) {
-            batch.add(upsert.put(row(nextId++, nowMicros, "pending", b + 1, random)));
+            batch.add(upsert.put(row(nextId++, nowMicros, "pending", b + 1, random, ofHistory)));
           }
           for (int i = changes / 2; i < changes; i++) {
             long id = nextId - 1 - (long) (random.nextDouble() * (recent + changes / 2 * b));
-            batch.add(upsert.put(row(id, createdAt(id), "shipped", b + 1, random)));
+            batch.add(upsert.put(row(id, createdAt(id), "shipped", b + 1, random, ofHistory)));
           }
         } else {
           for (int i = 0; i < changes; i++) {
             long id = (long) (random.nextDouble() * rows);
-            batch.add(upsert.put(row(id, createdAt(id), "completed", b + 1, random)));
+            batch.add(upsert.put(row(id, createdAt(id), "completed", b + 1, random, ofHistory)));
           }
         }
         long before = bytes(path);
         int filesBefore = DeltaTable.forPath(path).files().size();
         long cpu = Ddb2Delta.processCpuNanos();
         long wall = System.nanoTime();
-        Map<String, Long> m = upsert.apply("benchmark", b, batch).metrics();
+        Map<String, Long> m =
+            (ofHistory
+                    ? history.merge(upsert, "benchmark", b, batch, nowMicros)
+                    : upsert.apply("benchmark", b, batch))
+                .metrics();
         double wallS = (System.nanoTime() - wall) / 1e9;
         double cpuS = (Ddb2Delta.processCpuNanos() - cpu) / 1e9;
         long rewritten = m.getOrDefault("numTargetBytesRemoved", 0L);
@@ -169,15 +190,17 @@ public final class BenchmarkCurrentMerge implements Callable<Integer> {
   }
 
   /** Writes the table's rows in key order into files of the target size, in one commit. */
-  private void build(String root, long target) {
+  private void build(String root, long target, boolean ofHistory) {
     MergeCurrent.createTables(root, List.of(orders));
-    String path = DeltaTargets.pathOf(root, table.name());
+    String path = DeltaTargets.pathOf(root, ofHistory ? history.name() : table.name());
     Random random = new Random(7);
     List<DataFile> files;
     try (DeltaFileWriter w =
-        new DeltaFileWriter(path, table.schema(), target, "part-benchmark-load")) {
+        new DeltaFileWriter(
+            path, ofHistory ? history.schema() : table.schema(), target, "part-benchmark-load")) {
       for (long id = 0; id < rows; id++) {
-        w.write(exportRow(id, random));
+        Object[] row = exportRow(id, random);
+        w.write(ofHistory ? versionRow(row, Op.SNAPSHOT, nowMicros) : row);
       }
       files = w.finish();
     }
@@ -197,12 +220,30 @@ public final class BenchmarkCurrentMerge implements Callable<Integer> {
     return row;
   }
 
-  private Object[] row(long id, long created, String status, int batch, Random random) {
+  private Object[] row(
+      long id, long created, String status, int batch, Random random, boolean ofHistory) {
     Object[] row = base(id, created, status, random);
     long sequence = 1_000_000L * batch + id % 1_000_000;
-    row[7] = ChangeVersion.of(record(id, Op.MODIFY, nowMicros + batch * 1_000_000L, sequence));
+    long at = nowMicros + batch * 1_000_000L;
+    row[7] = ChangeVersion.of(record(id, Op.MODIFY, at, sequence));
     row[8] = "dynamodb-streams";
     row[9] = "stream benchmark shard shardId-0 sequence " + sequence;
+    return ofHistory ? versionRow(row, Op.MODIFY, at) : row;
+  }
+
+  /**
+   * A current row as a history row: the item columns and _attributes, then op, valid_from,
+   * valid_to, is_current (the merge sets the last two), _version, _source, _source_position and
+   * _updated_at.
+   */
+  private static Object[] versionRow(Object[] current, Op op, long validFrom) {
+    Object[] row = new Object[15];
+    System.arraycopy(current, 0, row, 0, 7);
+    row[7] = op.name();
+    row[8] = validFrom;
+    row[9] = null;
+    row[10] = true;
+    System.arraycopy(current, 7, row, 11, 4);
     return row;
   }
 
