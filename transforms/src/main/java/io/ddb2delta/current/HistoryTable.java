@@ -14,7 +14,6 @@ import io.ddb2delta.tables.DeltaTargets;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,30 +163,33 @@ public final class HistoryTable implements Serializable {
 
   private List<Object[]> rangeAfter(
       List<Object[]> existing, List<KeyedUpsert.Change> changes, long processingMicros) {
-    Map<List<Object>, Map<String, Object[]>> items = new LinkedHashMap<>();
-    for (Object[] row : existing) {
-      items.computeIfAbsent(itemKey(row), k -> new HashMap<>()).put((String) row[version], row);
-    }
-    Set<List<Object>> touched = new HashSet<>();
+    // Only the items the batch touches are regrouped; every other row stays as it is.
+    Map<List<Object>, Map<String, Object[]>> touched = new LinkedHashMap<>();
     for (KeyedUpsert.Change c : changes) {
-      Object[] row = c.row();
-      if (row == null) {
-        continue;
+      if (c.row() != null) {
+        touched.putIfAbsent(itemKey(c.row()), new HashMap<>());
       }
-      List<Object> item = itemKey(row);
-      touched.add(item);
-      // Equal versions are the same change delivered again: the row already there stays.
-      items.computeIfAbsent(item, k -> new HashMap<>()).putIfAbsent((String) row[version], row);
     }
     List<Object[]> out = new ArrayList<>(existing.size() + changes.size());
-    for (Map.Entry<List<Object>, Map<String, Object[]>> e : items.entrySet()) {
-      if (!touched.contains(e.getKey())) {
-        out.addAll(e.getValue().values());
-        continue;
+    for (Object[] row : existing) {
+      Map<String, Object[]> versions = touched.get(itemKey(row));
+      if (versions == null) {
+        out.add(row);
+      } else {
+        versions.put((String) row[version], row);
       }
-      List<Object[]> versions = new ArrayList<>(e.getValue().size());
-      for (String v : ChangeVersion.ordered(e.getValue().keySet())) {
-        versions.add(e.getValue().get(v));
+    }
+    for (KeyedUpsert.Change c : changes) {
+      Object[] row = c.row();
+      if (row != null) {
+        // Equal versions are the same change delivered again: the row already there stays.
+        touched.get(itemKey(row)).putIfAbsent((String) row[version], row);
+      }
+    }
+    for (Map<String, Object[]> item : touched.values()) {
+      List<Object[]> versions = new ArrayList<>(item.size());
+      for (String v : ChangeVersion.ordered(item.keySet())) {
+        versions.add(item.get(v));
       }
       for (int i = 0; i < versions.size(); i++) {
         Object[] row = versions.get(i);

@@ -592,14 +592,30 @@ public final class KeyedUpsert {
 
   /**
    * How a range's rows changed, by key: {inserted, updated, deleted}; a row is updated when its key
-   * was there with other values.
+   * was there with other values. A row the merge handed back as it was (the same array) is
+   * unchanged, so only the others are looked up by key.
    */
   private long[] differences(List<Object[]> before, List<Object[]> after) {
+    Set<Object[]> same = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    same.addAll(before);
+    List<Object[]> changed = new ArrayList<>();
+    Set<Object[]> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (Object[] row : after) {
+      if (same.contains(row)) {
+        kept.add(row);
+      } else {
+        changed.add(row);
+      }
+    }
     Map<List<Object>, Object[]> old = new java.util.HashMap<>();
-    before.forEach(r -> old.put(keyOf(r), r));
+    for (Object[] row : before) {
+      if (!kept.contains(row)) {
+        old.put(keyOf(row), row);
+      }
+    }
     long inserted = 0;
     long updated = 0;
-    for (Object[] row : after) {
+    for (Object[] row : changed) {
       Object[] was = old.remove(keyOf(row));
       if (was == null) {
         inserted++;
