@@ -136,27 +136,7 @@ class CurrentHistoryPropertyTest {
     byKey.forEach(
         (id, changes) -> {
           changes.sort(happened);
-          List<String> out = new ArrayList<>();
-          for (int i = 0; i < changes.size(); i++) {
-            ChangeRecord r = changes.get(i);
-            ChangeRecord next = i + 1 < changes.size() ? changes.get(i + 1) : null;
-            Map<String, DynamoValue> item = r.newImage() != null ? r.newImage() : r.oldImage();
-            out.add(
-                r.op()
-                    + " "
-                    + ((DynamoValue.S) item.get("status")).value()
-                    + " "
-                    + ((DynamoValue.N) item.get("amount")).decimal().setScale(2)
-                    + " from="
-                    + OrdersCurrentRows.instant(r.eventTimeMicros())
-                    + " to="
-                    + (next == null ? null : OrdersCurrentRows.instant(next.eventTimeMicros()))
-                    + " current="
-                    + (next == null && r.op() != Op.REMOVE)
-                    + " at="
-                    + r.position().offset());
-          }
-          rows.put(id, out);
+          rows.put(id, OrdersCurrentRows.expectedHistory(changes));
         });
     return rows;
   }

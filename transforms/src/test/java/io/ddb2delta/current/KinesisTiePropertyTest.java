@@ -208,7 +208,7 @@ class KinesisTiePropertyTest {
       if (r.newImage() == null) {
         state.remove(id);
       } else {
-        state.put(id, describe(r.newImage()));
+        state.put(id, OrdersCurrentRows.describe(r.newImage()));
       }
     }
     return state;
@@ -226,32 +226,9 @@ class KinesisTiePropertyTest {
     Map<String, List<String>> rows = new TreeMap<>();
     byKey.forEach(
         (id, changes) -> {
-          List<String> out = new ArrayList<>();
-          for (int i = 0; i < changes.size(); i++) {
-            ChangeRecord r = changes.get(i);
-            ChangeRecord next = i + 1 < changes.size() ? changes.get(i + 1) : null;
-            out.add(
-                r.op()
-                    + " "
-                    + describe(r.newImage() != null ? r.newImage() : r.oldImage())
-                    + " from="
-                    + OrdersCurrentRows.instant(r.eventTimeMicros())
-                    + " to="
-                    + (next == null ? null : OrdersCurrentRows.instant(next.eventTimeMicros()))
-                    + " current="
-                    + (next == null && r.op() != Op.REMOVE)
-                    + " at="
-                    + r.position().offset());
-          }
-          rows.put(id, sorted(out));
+          rows.put(id, sorted(OrdersCurrentRows.expectedHistory(changes)));
         });
     return rows;
-  }
-
-  private static String describe(Map<String, DynamoValue> item) {
-    return ((DynamoValue.S) item.get("status")).value()
-        + " "
-        + ((DynamoValue.N) item.get("amount")).decimal().setScale(2);
   }
 
   /**

@@ -2,6 +2,9 @@ package io.ddb2delta.current;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ddb2delta.change.ChangeRecord;
+import io.ddb2delta.change.Op;
+import io.ddb2delta.model.DynamoValue;
 import io.delta.standalone.DeltaLog;
 import io.delta.standalone.actions.AddFile;
 import java.io.IOException;
@@ -103,6 +106,38 @@ final class OrdersCurrentRows {
       rows.put(id, column + "=" + value + " _attributes=" + r.get("_attributes"));
     }
     return rows;
+  }
+
+  /** An orders item as {@link #read} shows it: "status amount". */
+  static String describe(Map<String, DynamoValue> item) {
+    return ((DynamoValue.S) item.get("status")).value()
+        + " "
+        + ((DynamoValue.N) item.get("amount")).decimal().setScale(2);
+  }
+
+  /**
+   * The rows {@link #history} shows for one item whose changes happened in the order given: each
+   * valid until the next one's time, the last current unless a REMOVE.
+   */
+  static List<String> expectedHistory(List<ChangeRecord> changes) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < changes.size(); i++) {
+      ChangeRecord r = changes.get(i);
+      ChangeRecord next = i + 1 < changes.size() ? changes.get(i + 1) : null;
+      out.add(
+          r.op()
+              + " "
+              + describe(r.newImage() != null ? r.newImage() : r.oldImage())
+              + " from="
+              + instant(r.eventTimeMicros())
+              + " to="
+              + (next == null ? null : instant(next.eventTimeMicros()))
+              + " current="
+              + (next == null && r.op() != Op.REMOVE)
+              + " at="
+              + r.position().offset());
+    }
+    return out;
   }
 
   static String lastWord(String text) {
