@@ -150,15 +150,12 @@ public final class CurrentTable implements Serializable {
   void putEvolved(DecodedChange change, Object[] row, int at) {
     Map<String, DynamoValue> item = change.record().currentOrLastImage();
     for (DeltaColumn c : evolved) {
-      DynamoValue v = item.get(c.name());
       Object typed = null;
-      if (v != null && !(v instanceof DynamoValue.Null)) {
-        try {
-          typed = SchemaEvolution.value(c.name(), v, c.type());
-        } catch (MappingException | IllegalArgumentException e) {
-          // Silver sends such a change to quarantine; the item is still what it is, and
-          // _attributes holds the value.
-        }
+      try {
+        typed = SchemaEvolution.valueOf(c, item);
+      } catch (MappingException | IllegalArgumentException e) {
+        // Silver sends such a change to quarantine; the item is still what it is, and
+        // _attributes holds the value.
       }
       row[at++] = typed;
     }

@@ -8,6 +8,7 @@ import io.ddb2delta.model.DynamoValue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -78,6 +79,18 @@ public final class SchemaEvolution {
               + value.tag());
     }
     return DynamoJson.writeValue(value);
+  }
+
+  /**
+   * The value for an evolved column from the item's top-level attribute of its name: null where the
+   * item lacks it or holds NULL, otherwise as {@link #value} gives it (which throws when it does
+   * not fit).
+   */
+  public static @Nullable Object valueOf(DeltaColumn column, Map<String, DynamoValue> item) {
+    DynamoValue v = item.get(column.name());
+    return v == null || v instanceof DynamoValue.Null
+        ? null
+        : value(column.name(), v, column.type());
   }
 
   /** The silver schema with the evolved columns after {@code _attributes}. */

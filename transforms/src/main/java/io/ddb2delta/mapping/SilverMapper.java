@@ -195,11 +195,7 @@ public final class SilverMapper implements Serializable {
   private void evolvedInto(Object[] row, Map<String, DynamoValue> image) {
     int at = columns.size() + 1;
     for (DeltaColumn c : evolved) {
-      DynamoValue v = image.get(c.name());
-      row[at++] =
-          v == null || v instanceof DynamoValue.Null
-              ? null
-              : SchemaEvolution.value(c.name(), v, c.type());
+      row[at++] = SchemaEvolution.valueOf(c, image);
     }
   }
 
